@@ -1,0 +1,29 @@
+# The two commands of a fresh machine: `make run` and `make test`.
+GO         ?= go
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
+BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
+
+.PHONY: run test lint vet fmt-check bench
+
+# The example API on :8080, with its embedded defaults.
+run:
+	$(GO) run ./example_app
+
+# vet, the gofmt check, and every test with the race detector.
+test: vet fmt-check
+	$(GO) test -race -count=1 ./...
+
+lint: vet fmt-check
+	$(GO) run $(STATICCHECK) ./...
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l .); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+# Benchmarks with their baselines, in one run; benchstat summarises them.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./... | tee bench.txt
+	$(GO) run $(BENCHSTAT) bench.txt

@@ -1,0 +1,64 @@
+// Package di resolves typed dependencies for Gin handlers, the way FastAPI's
+// Depends and Security do for path operations.
+//
+// A dependency is declared once, at package level, from a function and the
+// dependencies it needs:
+//
+//	var db = di.Resource("db", openSession)               // a value with a cleanup
+//	var currentUser = di.Func1("currentUser", token, findUser)
+//	var page = di.Query[Page]()                           // the query string, validated
+//
+// A handler names what it needs and gets typed values, not a bag of keys:
+//
+//	api := di.NewRouter(engine)
+//	api.GET("/items", di.Handle2(currentUser, page, listItems))
+//
+// # Resolution
+//
+// For each request, every dependency of the route runs once, depth first, in
+// declaration order, however many times it is reached: its value is cached
+// for the request. The cache key is FastAPI's: the declaration and, for a
+// dependency that uses scopes, the set of scopes at that place. [Dep.NoCache]
+// runs a dependency every time it is reached.
+//
+// [Security] requires scopes at one place; they reach every dependency below
+// it, never its siblings. [Scopes] yields them to whoever asks, and security
+// schemes ([Scheme]) enforce and document them.
+//
+// A [Resource] returns a [Cleanup]; cleanups run in reverse order once the
+// handler has returned, also after an error, an abort or a panic, and see the
+// request's error. By default they run after the handler wrote its response;
+// [Dep.BeforeResponse] runs them before the response is sent, so that their
+// error can still become it.
+//
+// # Static graphs
+//
+// The dependency graph of a route is known when the route is registered, and
+// is compiled then to a flat plan: a request walks a slice of steps and keeps
+// its values in a pooled frame of typed slots, with no reflection and no map
+// lookups. Wiring mistakes (scopes that nothing reads, a zero Dep, a cycle
+// brought in by an override, a cleanup that would outlive what it uses) panic
+// at startup with a message that says how to fix them, never on a request.
+//
+// The same graph feeds the route registry ([Router.Routes]): for each route,
+// its method, path and the security schemes it requires with their scopes,
+// merged as FastAPI merges them for OpenAPI. A dependency says it is a
+// security scheme by being declared with [Scheme].
+//
+// # Errors
+//
+// A dependency fails by returning an error. An [*HTTPError] is answered with
+// its status, headers and {"detail": ...}; a [*ValidationError] (what the
+// bindings [Query], [Path], [Header], [Cookie], [Form] and [Body] return)
+// joins the request's 422, which lists every problem in FastAPI's shape; any
+// other error is a 500 {"detail":"Internal Server Error"}, logged and never
+// sent. [RenderErrors] changes the rendering, for example to [RenderProblem].
+//
+// # Gin, unchanged
+//
+// Routes are registered on gin; what comes out is a plain gin.HandlerFunc
+// ([Handler.HandlerFunc]); plain gin handlers registered through a [Router]
+// with [Handle] read the route's values with [Get]. Dependencies can be set on
+// the router ([Dependencies]), a [Router.Group] or a route ([Router.With]),
+// and replaced in tests with [Override], per router.
+package di

@@ -1,0 +1,366 @@
+package di
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/gin-gonic/gin"
+)
+
+// A plan is one route's dependency graph compiled to a flat list of steps in
+// the order they run. Everything a request needs to know was decided when the
+// plan was compiled: which declarations share a value (the per-request cache
+// of FastAPI, keyed the same way), which run every time, the scopes at every
+// place. So a request walks a slice, with no map lookups and no reflection,
+// and keeps its values in a pooled frame of typed slots.
+type plan struct {
+	steps    []step
+	slots    []func() cell
+	handler  func(c *gin.Context, f *frame)
+	render   ErrorRenderer
+	buffered bool          // a cleanup runs before the response: buffer it
+	publish  bool          // plain handlers read values with Get: keep the frame on the context
+	index    map[*decl]int // where Get finds a declaration's value
+	clears   []int         // slots whose values hold pointers, cleared after each request
+	pool     sync.Pool
+}
+
+type step struct {
+	run runFunc
+	in  []int
+	out int
+}
+
+// cell is one typed slot of a frame.
+type cell interface {
+	clear()
+	holdsPointers() bool
+}
+
+type slot[T any] struct{ v T }
+
+func (s *slot[T]) clear() {
+	var zero T
+	s.v = zero
+}
+
+func (s *slot[T]) holdsPointers() bool { return hasPointers(reflect.TypeFor[T]()) }
+
+func newSlot[T any]() cell { return new(slot[T]) }
+
+// hasPointers reports whether values of t can keep memory alive, and so must
+// be cleared before their frame goes back to the pool.
+func hasPointers(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64, reflect.Complex64, reflect.Complex128:
+		return false
+	case reflect.Array:
+		return t.Len() > 0 && hasPointers(t.Elem())
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if hasPointers(t.Field(i).Type) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// load and store are where the type of a slot is recovered: the compiler
+// gave the slot the type of the declaration that fills it, and the typed
+// constructors that read it asked for that same declaration.
+func load[T any](f *frame, i int) T     { return f.cells[i].(*slot[T]).v }
+func store[T any](f *frame, i int, v T) { f.cells[i].(*slot[T]).v = v }
+
+// frame holds one request's values.
+type frame struct {
+	plan     *plan
+	cells    []cell
+	failed   []bool       // slots not computed because of a validation error below them
+	invalid  []FieldError // the request's validation errors so far
+	cleanups []pendingCleanup
+	buf      *bufferedWriter
+}
+
+type pendingCleanup struct {
+	fn     Cleanup
+	before bool
+}
+
+func (f *frame) deferCleanup(before bool, fn Cleanup) {
+	f.cleanups = append(f.cleanups, pendingCleanup{fn: fn, before: before})
+}
+
+func (f *frame) anyFailed(in []int) bool {
+	for _, i := range in {
+		if f.failed[i] {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *frame) reset() {
+	for _, i := range f.plan.clears {
+		f.cells[i].clear()
+	}
+	if len(f.invalid) > 0 {
+		clear(f.failed)
+		clear(f.invalid)
+		f.invalid = f.invalid[:0]
+	}
+	clear(f.cleanups)
+	f.cleanups = f.cleanups[:0]
+}
+
+func (p *plan) acquire() *frame {
+	if f, ok := p.pool.Get().(*frame); ok {
+		return f
+	}
+	f := &frame{plan: p, cells: make([]cell, len(p.slots)), failed: make([]bool, len(p.slots))}
+	for i, mk := range p.slots {
+		f.cells[i] = mk()
+	}
+	return f
+}
+
+// serve is the route's gin handler.
+func (p *plan) serve(c *gin.Context) {
+	f := p.acquire()
+	if p.buffered {
+		f.startBuffer(c)
+	}
+	completed := false
+	var failure error
+	// No recover: a panic keeps its stack on its way to gin's Recovery; the
+	// deferred cleanups still run, and see ErrPanic.
+	defer func() { p.finish(c, f, completed, failure) }()
+	if failure = p.resolve(c, f); failure != nil {
+		p.render(c, failure)
+		c.Abort()
+	} else {
+		p.handler(c, f)
+	}
+	completed = true
+}
+
+// resolve runs the steps. A validation error skips what depends on it and
+// lets the rest run, so the 422 lists every error of the request; any other
+// error ends resolution at once (FastAPI's order of things).
+func (p *plan) resolve(c *gin.Context, f *frame) error {
+	for i := range p.steps {
+		s := &p.steps[i]
+		if len(f.invalid) > 0 && f.anyFailed(s.in) {
+			f.failed[s.out] = true
+			continue
+		}
+		if err := s.run(c, f); err != nil {
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Errors) == 0 {
+				return err
+			}
+			f.invalid = append(f.invalid, ve.Errors...)
+			f.failed[s.out] = true
+		}
+	}
+	if len(f.invalid) > 0 {
+		return &ValidationError{Errors: slices.Clone(f.invalid)}
+	}
+	return nil
+}
+
+func (p *plan) finish(c *gin.Context, f *frame, completed bool, failure error) {
+	if len(f.cleanups) > 0 || f.buf != nil {
+		err := failure
+		if !completed {
+			err = ErrPanic
+		} else if err == nil {
+			if last := c.Errors.Last(); last != nil {
+				err = last.Err
+			}
+		}
+		p.cleanup(c, f, err, completed)
+	}
+	if !p.publish {
+		f.reset()
+		p.pool.Put(f)
+	}
+}
+
+// cleanup runs the cleanups in reverse order: those that run before the
+// response first (then the buffered response is sent, or replaced by their
+// error), the others after.
+func (p *plan) cleanup(c *gin.Context, f *frame, err error, completed bool) {
+	if bw := f.buf; bw != nil {
+		var failed error
+		err, failed = runCleanups(f.cleanups, true, err)
+		c.Writer = bw.ResponseWriter
+		switch {
+		case !completed:
+			bw.discard()
+		case failed != nil && !bw.passthrough:
+			bw.discard()
+			p.render(c, failed)
+			c.Abort()
+		case failed != nil:
+			logError(c, "di: cleanup failed after the response was flushed", failed)
+		default:
+			bw.commit()
+		}
+		bw.ResponseWriter = nil
+	}
+	_, failed := runCleanups(f.cleanups, false, err)
+	if failed == nil {
+		return
+	}
+	if completed && !c.Writer.Written() {
+		p.render(c, failed)
+		c.Abort()
+		return
+	}
+	logError(c, "di: cleanup failed after the response was written", failed)
+}
+
+// runCleanups runs, last first, the cleanups whose timing is before. Each
+// sees err joined with the failures of those that ran before it.
+func runCleanups(list []pendingCleanup, before bool, err error) (seen, failed error) {
+	for i := len(list) - 1; i >= 0; i-- {
+		if list[i].before != before {
+			continue
+		}
+		if e := runCleanup(list[i].fn, err); e != nil {
+			failed = errors.Join(failed, e)
+			err = errors.Join(err, e)
+		}
+	}
+	return err, failed
+}
+
+func runCleanup(fn Cleanup, err error) (failed error) {
+	defer func() {
+		if v := recover(); v != nil {
+			failed = fmt.Errorf("%w in a cleanup: %v", ErrPanic, v)
+		}
+	}()
+	return fn(err)
+}
+
+// compiler turns declarations into a plan.
+type compiler struct {
+	overrides map[*decl]use
+	plan      *plan
+	cached    map[cacheKey]int
+	before    []bool // per slot: its subtree holds a cleanup that runs before the response
+	path      []*decl
+}
+
+// cacheKey is FastAPI's: the declaration, and the scopes where it uses them.
+// The key is the original's when an override stands in for it.
+type cacheKey struct {
+	d      *decl
+	scopes string
+	before bool
+}
+
+func keyOf(u use, scopes []string) cacheKey {
+	key := cacheKey{d: u.d, before: u.before}
+	if u.d.usesScopes {
+		sorted := slices.Clone(scopes)
+		slices.Sort(sorted)
+		key.scopes = strings.Join(sorted, " ")
+	}
+	return key
+}
+
+// compile builds the plan of a route whose dependencies are routeDeps (values
+// discarded) and then h's. It panics on wiring mistakes, which exist from
+// startup on: a cycle brought in by an override, a cleanup that would outlive
+// what it uses.
+func compile(routeDeps []use, h *Handler, overrides map[*decl]use, render ErrorRenderer) *plan {
+	if render == nil {
+		render = RenderDetail
+	}
+	cp := &compiler{
+		overrides: overrides,
+		plan:      &plan{render: render, publish: h.publish},
+		cached:    map[cacheKey]int{},
+	}
+	if h.publish {
+		cp.plan.index = map[*decl]int{}
+	}
+	for _, u := range routeDeps {
+		cp.visit(u, nil)
+	}
+	in := make([]int, len(h.deps))
+	for i, u := range h.deps {
+		in[i], _ = cp.visit(u, nil)
+	}
+	cp.plan.handler = h.bind(in)
+	cp.plan.steps = slices.Clip(cp.plan.steps)
+	return cp.plan
+}
+
+func (cp *compiler) visit(u use, above []string) (out int, before bool) {
+	scopes := union(slices.Clone(above), u.scopes)
+	key := keyOf(u, scopes)
+	if slot, ok := cp.cached[key]; ok && !u.noCache {
+		return slot, cp.before[slot]
+	}
+
+	d := u.d
+	if r, ok := cp.overrides[d]; ok {
+		d = r.d
+		scopes = union(scopes, r.scopes) // the override keeps the scopes of the place it takes
+	}
+	if slices.Contains(cp.path, d) {
+		panic(fmt.Sprintf("di: dependency cycle: %s -> %s; an override must not depend on what it replaces", names(cp.path), d.name))
+	}
+	cp.path = append(cp.path, d)
+	in := make([]int, len(d.deps))
+	for i, child := range d.deps {
+		var childBefore bool
+		in[i], childBefore = cp.visit(child, scopes)
+		if childBefore && d.resource && !u.before {
+			panic(fmt.Sprintf("di: %q cleans up after the response but uses %q, whose cleanup runs before it; mark %q BeforeResponse too", d.name, d.deps[i].d.name, d.name))
+		}
+		before = before || childBefore
+	}
+	cp.path = cp.path[:len(cp.path)-1]
+
+	p := cp.plan
+	out = len(p.slots)
+	p.slots = append(p.slots, d.slot)
+	if d.slot().holdsPointers() {
+		p.clears = append(p.clears, out)
+	}
+	p.steps = append(p.steps, step{run: d.compile(site{in: in, out: out, scopes: scopes, before: u.before}), in: in, out: out})
+	if u.before && d.resource {
+		p.buffered = true
+		before = true
+	}
+	cp.before = append(cp.before, before)
+	if _, ok := cp.cached[key]; !ok {
+		cp.cached[key] = out
+	}
+	if p.index != nil {
+		if _, ok := p.index[u.d]; !ok {
+			p.index[u.d] = out
+		}
+	}
+	return out, before
+}
+
+func names(path []*decl) string {
+	s := make([]string, len(path))
+	for i, d := range path {
+		s[i] = d.name
+	}
+	return strings.Join(s, " -> ")
+}

@@ -1,0 +1,247 @@
+package di
+
+import (
+	"fmt"
+	"maps"
+	"net/http"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Router registers routes on a gin router with their dependencies, and keeps
+// the registry of those routes: method, path and security requirements, from
+// which the docs are built. Groups made with [Router.Group] and [Router.With]
+// share their root's registry, error renderer and overrides.
+type Router struct {
+	reg    *registry
+	routes gin.IRouter
+	deps   []use
+}
+
+// Option configures a root [Router].
+type Option func(*Router)
+
+// Dependencies adds dependencies that every route of the router runs before
+// its own, their values discarded (FastAPI's FastAPI(dependencies=[...])).
+func Dependencies(deps ...Dependency) Option {
+	return func(r *Router) { r.deps = append(r.deps, uses(deps)...) }
+}
+
+// RenderErrors sets how the router's routes answer errors; the default is
+// [RenderDetail].
+func RenderErrors(render ErrorRenderer) Option {
+	return func(r *Router) { r.reg.render = render }
+}
+
+// NewRouter returns a Router that registers routes on routes, a *gin.Engine
+// or a *gin.RouterGroup.
+func NewRouter(routes gin.IRouter, opts ...Option) *Router {
+	if routes == nil {
+		panic("di: NewRouter needs a gin router: a *gin.Engine or a *gin.RouterGroup")
+	}
+	r := &Router{reg: &registry{render: RenderDetail}, routes: routes}
+	for _, opt := range opts {
+		opt(r)
+	}
+	return r
+}
+
+// Group returns a router for the routes under relativePath, which run deps
+// after those of r (FastAPI's APIRouter(dependencies=[...])).
+func (r *Router) Group(relativePath string, deps ...Dependency) *Router {
+	return &Router{reg: r.reg, routes: r.routes.Group(relativePath), deps: concat(r.deps, uses(deps))}
+}
+
+// With returns a router for routes that run deps after those of r, at the
+// same path (a route's own dependencies=[...]): r.With(verifyKey).GET(...).
+func (r *Router) With(deps ...Dependency) *Router {
+	return &Router{reg: r.reg, routes: r.routes, deps: concat(r.deps, uses(deps))}
+}
+
+// Handle registers h for method and relativePath. The route's dependency
+// graph is compiled now: wiring mistakes panic here, not on a request.
+func (r *Router) Handle(method, relativePath string, h *Handler) {
+	if h == nil {
+		panic(fmt.Sprintf("di: %s %s: nil handler; make one with di.Handle or di.Handle1..4", method, relativePath))
+	}
+	rt := &route{deps: r.deps, handler: h, info: Route{
+		Method:   method,
+		Path:     joinPaths(basePath(r.routes), relativePath),
+		Security: securityOf(concat(r.deps, h.deps)),
+	}}
+	r.reg.add(rt)
+	r.routes.Handle(method, relativePath, rt.serve)
+}
+
+// GET registers h for GET requests to relativePath.
+func (r *Router) GET(relativePath string, h *Handler) { r.Handle(http.MethodGet, relativePath, h) }
+
+// POST registers h for POST requests to relativePath.
+func (r *Router) POST(relativePath string, h *Handler) { r.Handle(http.MethodPost, relativePath, h) }
+
+// PUT registers h for PUT requests to relativePath.
+func (r *Router) PUT(relativePath string, h *Handler) { r.Handle(http.MethodPut, relativePath, h) }
+
+// PATCH registers h for PATCH requests to relativePath.
+func (r *Router) PATCH(relativePath string, h *Handler) { r.Handle(http.MethodPatch, relativePath, h) }
+
+// DELETE registers h for DELETE requests to relativePath.
+func (r *Router) DELETE(relativePath string, h *Handler) {
+	r.Handle(http.MethodDelete, relativePath, h)
+}
+
+// HEAD registers h for HEAD requests to relativePath.
+func (r *Router) HEAD(relativePath string, h *Handler) { r.Handle(http.MethodHead, relativePath, h) }
+
+// OPTIONS registers h for OPTIONS requests to relativePath.
+func (r *Router) OPTIONS(relativePath string, h *Handler) {
+	r.Handle(http.MethodOptions, relativePath, h)
+}
+
+// Routes lists the routes registered through the router and its groups, in
+// the order they were registered.
+func (r *Router) Routes() []Route {
+	r.reg.mu.Lock()
+	defer r.reg.mu.Unlock()
+	out := make([]Route, len(r.reg.routes))
+	for i, rt := range r.reg.routes {
+		out[i] = rt.info
+		out[i].Security = slices.Clone(rt.info.Security)
+	}
+	return out
+}
+
+// Override makes every route of r's root router use replacement wherever
+// original is used, at every level, until [Router.ResetOverrides]
+// (FastAPI's dependency_overrides, but scoped to one router so that parallel
+// tests stay apart). The replacement keeps the scopes of the places it takes
+// and their cache key; its own dependencies are resolved. The registry, and
+// so the docs, still describe the original.
+//
+// The routes are recompiled at once; a cycle brought in by the replacement
+// panics and leaves the overrides as they were.
+func Override[T any](r *Router, original, replacement Dep[T]) {
+	mustDeclared("Override", original.u)
+	mustDeclared("Override", replacement.u)
+	r.reg.setOverrides(func(m map[*decl]use) { m[original.u.d] = replacement.u })
+}
+
+// ResetOverrides removes every override of r's root router.
+func (r *Router) ResetOverrides() {
+	r.reg.setOverrides(func(m map[*decl]use) { clear(m) })
+}
+
+// Route is a route registered through a [Router].
+type Route struct {
+	Method string
+	Path   string
+	// Security lists the schemes the route's dependencies reach, merged by
+	// scheme name in FastAPI's order (router, groups, route, handler; depth
+	// first), each with the scopes required above it, unioned in first-seen
+	// order. All of them are required.
+	Security []SecurityRequirement
+}
+
+// SecurityRequirement is one scheme a route requires, with its scopes.
+type SecurityRequirement struct {
+	Scheme SecurityScheme
+	Scopes []string
+}
+
+type registry struct {
+	mu        sync.Mutex
+	render    ErrorRenderer
+	overrides map[*decl]use
+	routes    []*route
+}
+
+type route struct {
+	info    Route
+	deps    []use
+	handler *Handler
+	plan    atomic.Pointer[plan]
+}
+
+func (rt *route) serve(c *gin.Context) { rt.plan.Load().serve(c) }
+
+func (reg *registry) add(rt *route) {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	rt.plan.Store(compile(rt.deps, rt.handler, reg.overrides, reg.render))
+	reg.routes = append(reg.routes, rt)
+}
+
+func (reg *registry) setOverrides(change func(map[*decl]use)) {
+	reg.mu.Lock()
+	defer reg.mu.Unlock()
+	next := maps.Clone(reg.overrides)
+	if next == nil {
+		next = map[*decl]use{}
+	}
+	change(next)
+	plans := make([]*plan, len(reg.routes))
+	for i, rt := range reg.routes {
+		plans[i] = compile(rt.deps, rt.handler, next, reg.render)
+	}
+	reg.overrides = next
+	for i, rt := range reg.routes {
+		rt.plan.Store(plans[i])
+	}
+}
+
+// securityOf walks a route's dependencies as FastAPI does for its docs:
+// depth first, in declaration order, each cache key once.
+func securityOf(deps []use) []SecurityRequirement {
+	var reqs []SecurityRequirement
+	seen := map[cacheKey]bool{}
+	var visit func(u use, above []string)
+	visit = func(u use, above []string) {
+		scopes := union(slices.Clone(above), u.scopes)
+		key := keyOf(u, scopes)
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		if s := u.d.scheme; s != nil {
+			i := slices.IndexFunc(reqs, func(r SecurityRequirement) bool { return r.Scheme.SchemeName() == s.SchemeName() })
+			if i < 0 {
+				reqs = append(reqs, SecurityRequirement{Scheme: s, Scopes: []string{}})
+				i = len(reqs) - 1
+			}
+			reqs[i].Scopes = union(reqs[i].Scopes, scopes)
+		}
+		for _, child := range u.d.deps {
+			visit(child, scopes)
+		}
+	}
+	for _, u := range deps {
+		visit(u, nil)
+	}
+	return reqs
+}
+
+func concat(a, b []use) []use { return append(slices.Clip(a), b...) }
+
+func basePath(r gin.IRouter) string {
+	if b, ok := r.(interface{ BasePath() string }); ok {
+		return b.BasePath()
+	}
+	return "/"
+}
+
+// joinPaths joins as gin does, keeping a trailing slash.
+func joinPaths(abs, rel string) string {
+	if rel == "" {
+		return abs
+	}
+	final := path.Join(abs, rel)
+	if strings.HasSuffix(rel, "/") && !strings.HasSuffix(final, "/") {
+		return final + "/"
+	}
+	return final
+}
