@@ -154,6 +154,10 @@ func Scheme[T any](scheme SecurityScheme, fn func(c *gin.Context) (T, error)) De
 // package only needs its name, which the registry merges on, as OpenAPI does;
 // a scheme also describes itself for the docs through methods of its own,
 // which the packages that write the docs look for.
+//
+// A scheme that also has a method CheckScopes([]string) error is asked, when
+// a route is registered, whether it knows the scopes the route requires of
+// it; an error panics there, naming the route.
 type SecurityScheme interface {
 	SchemeName() string
 }

@@ -74,6 +74,13 @@ func (r *Router) Handle(method, relativePath string, h *Handler) {
 		Path:     joinPaths(basePath(r.routes), relativePath),
 		Security: securityOf(concat(r.deps, h.deps)),
 	}}
+	for _, req := range rt.info.Security {
+		if sc, ok := req.Scheme.(interface{ CheckScopes([]string) error }); ok {
+			if err := sc.CheckScopes(req.Scopes); err != nil {
+				panic(fmt.Sprintf("di: %s %s: %v", method, rt.info.Path, err))
+			}
+		}
+	}
 	r.reg.add(rt)
 	r.routes.Handle(method, relativePath, rt.serve)
 }

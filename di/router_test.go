@@ -286,3 +286,32 @@ func TestOverrideCyclePanicsAndChangesNothing(t *testing.T) {
 	}
 	expect(t, serve(e, "GET", "/", ""), 200, "real")
 }
+
+// strictScheme knows only the scope "read".
+type strictScheme string
+
+func (s strictScheme) SchemeName() string { return string(s) }
+
+func (s strictScheme) CheckScopes(scopes []string) error {
+	for _, sc := range scopes {
+		if sc != "read" {
+			return fmt.Errorf("scope %q is not declared", sc)
+		}
+	}
+	return nil
+}
+
+func TestSchemesCheckTheirScopesAtRegistration(t *testing.T) {
+	scheme := di.Scheme(strictScheme("Strict"), func(*gin.Context) (string, error) { return "", nil })
+	api := di.NewRouter(gin.New())
+	api.GET("/ok", di.Handle1(di.Security(scheme, "read"), func(*gin.Context, string) {}))
+	msg := mustPanic(t, func() {
+		api.GET("/bad", di.Handle1(di.Security(scheme, "read", "write"), func(*gin.Context, string) {}))
+	})
+	if msg != `di: GET /bad: scope "write" is not declared` {
+		t.Fatalf("panic %q", msg)
+	}
+	if len(api.Routes()) != 1 {
+		t.Fatal("the refused route was registered")
+	}
+}

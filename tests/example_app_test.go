@@ -1,9 +1,11 @@
 package tests
 
 import (
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -12,7 +14,7 @@ import (
 	"github.com/gindepends/gindepends/example_app/app"
 )
 
-const token = "fake-super-secret-token"
+const apiKey = "example-api-key"
 
 // call sends one request to a real server running the example API.
 func call(t *testing.T, srv *httptest.Server, method, path, body string, header ...string) (int, http.Header, string) {
@@ -48,98 +50,155 @@ func newServer(t *testing.T) *httptest.Server {
 	return srv
 }
 
-func TestExampleAppItems(t *testing.T) {
-	srv := newServer(t)
-	for _, tc := range []struct {
-		name, method, path, body string
-		header                   []string
-		status                   int
-		want                     string
-	}{
-		{"list", "GET", "/items?limit=1", "", []string{"X-Token", token}, 200,
-			`[{"id":1,"name":"Portal Gun","price":42,"owner":"johndoe"}]`},
-		{"search", "GET", "/items?q=plum", "", []string{"X-Token", token}, 200,
-			`[{"id":2,"name":"Plumbus","price":32,"owner":"johndoe"}]`},
-		{"no token", "GET", "/items", "", nil, 422,
-			`{"detail":[{"type":"missing","loc":["header","x-token"],"msg":"Field required","input":null}]}`},
-		{"bad token", "GET", "/items", "", []string{"X-Token", "nope"}, 400, `{"detail":"X-Token header invalid"}`},
-		{"every query error", "GET", "/items?skip=-1&limit=abc&q=a", "", []string{"X-Token", token}, 422,
-			`{"detail":[` +
-				`{"type":"greater_than_equal","loc":["query","skip"],"msg":"Input should be greater than or equal to 0","input":"-1","ctx":{"ge":0}},` +
-				`{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"},` +
-				`{"type":"string_too_short","loc":["query","q"],"msg":"String should have at least 3 characters","input":"a","ctx":{"min_length":3}}]}`},
-		{"one item", "GET", "/items/2", "", []string{"X-Token", token}, 200, `{"id":2,"name":"Plumbus","price":32,"owner":"johndoe"}`},
-		{"bad path", "GET", "/items/two", "", []string{"X-Token", token}, 422,
-			`{"detail":[{"type":"int_parsing","loc":["path","id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"two"}]}`},
-		{"no item", "GET", "/items/99", "", []string{"X-Token", token}, 404, `{"detail":"Item not found"}`},
-	} {
+// login gets a token for user with scopes from /token.
+func login(t *testing.T, srv *httptest.Server, user, password string, scopes ...string) string {
+	t.Helper()
+	form := url.Values{"username": {user}, "password": {password}, "scope": {strings.Join(scopes, " ")}}
+	status, _, body := call(t, srv, "POST", "/token", form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
+	var tok struct {
+		AccessToken string `json:"access_token"`
+		TokenType   string `json:"token_type"`
+	}
+	if status != 200 || json.Unmarshal([]byte(body), &tok) != nil || tok.TokenType != "bearer" || tok.AccessToken == "" {
+		t.Fatalf("login %s: %d %s", user, status, body)
+	}
+	return tok.AccessToken
+}
+
+type exchange struct {
+	name, method, path, body string
+	header                   []string
+	status                   int
+	challenge                string
+	want                     string
+}
+
+func run(t *testing.T, srv *httptest.Server, cases []exchange) {
+	t.Helper()
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			status, _, body := call(t, srv, tc.method, tc.path, tc.body, tc.header...)
-			if status != tc.status || body != tc.want {
-				t.Fatalf("got %d %s\nwant %d %s", status, body, tc.status, tc.want)
+			method := tc.method
+			if method == "" {
+				method = "GET"
+			}
+			status, hdr, body := call(t, srv, method, tc.path, tc.body, tc.header...)
+			if status != tc.status || body != tc.want || hdr.Get("WWW-Authenticate") != tc.challenge {
+				t.Fatalf("got %d [%s] %s\nwant %d [%s] %s", status, hdr.Get("WWW-Authenticate"), body, tc.status, tc.challenge, tc.want)
 			}
 		})
 	}
 }
 
-func TestExampleAppCreateCommitsBeforeAnswering(t *testing.T) {
-	srv := newServer(t)
-	hdr := []string{"X-Token", token, "X-User", "johndoe", "Content-Type", "application/json"}
+const johndoe = `{"username":"johndoe","full_name":"John Doe","disabled":false}`
 
-	status, _, body := call(t, srv, "POST", "/items", `{"name":"Gizmo","price":3.5}`, hdr...)
-	if status != 201 || body != `{"id":3,"name":"Gizmo","price":3.5,"owner":"johndoe"}` {
-		t.Fatalf("create: %d %s", status, body)
-	}
-	// The commit fails: the 201 the handler wrote is replaced.
-	status, _, body = call(t, srv, "POST", "/items", `{"name":"Gizmo","price":1}`, hdr...)
-	if status != 409 || body != `{"detail":"An item with this name exists"}` {
-		t.Fatalf("duplicate: %d %s", status, body)
-	}
-	status, _, body = call(t, srv, "GET", "/items?q=gizmo", "", hdr...)
-	if status != 200 || body != `[{"id":3,"name":"Gizmo","price":3.5,"owner":"johndoe"}]` {
-		t.Fatalf("list after: %d %s", status, body)
-	}
-	// Authentication is checked before the body: 401 wins over 422.
-	status, hd, body := call(t, srv, "POST", "/items", `{"price":"free"}`, "X-Token", token, "Content-Type", "application/json")
-	if status != 401 || body != `{"detail":"Not authenticated"}` || hd.Get("WWW-Authenticate") != "X-User" {
-		t.Fatalf("no user: %d %v %s", status, hd, body)
-	}
-	status, _, body = call(t, srv, "POST", "/items", `{"price":"free"}`, hdr...)
-	want := `{"detail":[{"type":"missing","loc":["body","name"],"msg":"Field required","input":{"price":"free"}},` +
-		`{"type":"float_type","loc":["body","price"],"msg":"Input should be a valid number","input":"free"}]}`
-	if status != 422 || body != want {
-		t.Fatalf("bad body: %d %s\nwant %s", status, body, want)
-	}
+func TestExampleAppOAuth2PasswordFlowWithScopes(t *testing.T) {
+	srv := newServer(t)
+	all := login(t, srv, "johndoe", "secret", "me", "items")
+	meOnly := login(t, srv, "johndoe", "secret", "me")
+	alice := login(t, srv, "alice", "secret2", "me", "items") // disabled; only "me" is hers to get
+	bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
+	run(t, srv, []exchange{
+		{name: "me", path: "/users/me", header: bearer(all), status: 200, want: johndoe},
+		{name: "my items", path: "/users/me/items", header: bearer(all), status: 200,
+			want: `[{"id":1,"name":"Portal Gun","price":42,"owner":"johndoe"},{"id":2,"name":"Plumbus","price":32,"owner":"johndoe"}]`},
+		{name: "items scope missing", path: "/users/me/items", header: bearer(meOnly), status: 401,
+			challenge: `Bearer scope="items me"`, want: `{"detail":"Not enough permissions"}`},
+		{name: "inactive user", path: "/users/me", header: bearer(alice), status: 400, want: `{"detail":"Inactive user"}`},
+		{name: "no token", path: "/users/me", status: 401, challenge: "Bearer", want: `{"detail":"Not authenticated"}`},
+		{name: "unknown token", path: "/users/me", header: bearer("nope"), status: 401,
+			challenge: `Bearer error="invalid_token", error_description="The access token is unknown or expired"`,
+			want:      `{"detail":"Could not validate credentials"}`},
+		{name: "malformed token", path: "/users/me", header: bearer("a b"), status: 401,
+			challenge: `Bearer error="invalid_token", error_description="The access token is malformed"`,
+			want:      `{"detail":"Could not validate credentials"}`},
+		{name: "public", path: "/status", status: 200, want: `{"status":"ok"}`},
+	})
 }
 
-func TestExampleAppUsers(t *testing.T) {
+func TestExampleAppTokenEndpoint(t *testing.T) {
 	srv := newServer(t)
-	for _, tc := range []struct {
-		user   string
-		status int
-		want   string
-	}{
-		{"johndoe", 200, `{"username":"johndoe","full_name":"John Doe","disabled":false}`},
-		{"alice", 400, `{"detail":"Inactive user"}`},
-		{"mallory", 401, `{"detail":"Unknown user"}`},
-		{"", 401, `{"detail":"Not authenticated"}`},
-	} {
-		status, _, body := call(t, srv, "GET", "/users/me", "", "X-User", tc.user)
-		if status != tc.status || body != tc.want {
-			t.Errorf("%q: got %d %s, want %d %s", tc.user, status, body, tc.status, tc.want)
-		}
+	form := []string{"Content-Type", "application/x-www-form-urlencoded"}
+	run(t, srv, []exchange{
+		{name: "wrong password", method: "POST", path: "/token", body: "username=johndoe&password=nope", header: form,
+			status: 400, want: `{"detail":"Incorrect username or password"}`},
+		{name: "unknown user", method: "POST", path: "/token", body: "username=nobody&password=secret", header: form,
+			status: 400, want: `{"detail":"Incorrect username or password"}`},
+		{name: "FastAPI's 422", method: "POST", path: "/token", body: "grant_type=passwordblah", header: form, status: 422,
+			want: `{"detail":[{"type":"string_pattern_mismatch","loc":["body","grant_type"],"msg":"String should match pattern '^password$'","input":"passwordblah","ctx":{"pattern":"^password$"}},` +
+				`{"type":"missing","loc":["body","username"],"msg":"Field required","input":null},` +
+				`{"type":"missing","loc":["body","password"],"msg":"Field required","input":null}]}`},
+	})
+}
+
+func TestExampleAppCreateCommitsBeforeAnswering(t *testing.T) {
+	srv := newServer(t)
+	hdr := []string{"Authorization", "Bearer " + login(t, srv, "johndoe", "secret", "me", "items"), "Content-Type", "application/json"}
+	run(t, srv, []exchange{
+		{name: "create", method: "POST", path: "/users/me/items", body: `{"name":"Gizmo","price":3.5}`, header: hdr,
+			status: 201, want: `{"id":3,"name":"Gizmo","price":3.5,"owner":"johndoe"}`},
+		// The commit fails: the 201 the handler wrote is replaced.
+		{name: "duplicate", method: "POST", path: "/users/me/items", body: `{"name":"Gizmo","price":1}`, header: hdr,
+			status: 409, want: `{"detail":"An item with this name exists"}`},
+		{name: "every body error", method: "POST", path: "/users/me/items", body: `{"price":"free"}`, header: hdr, status: 422,
+			want: `{"detail":[{"type":"missing","loc":["body","name"],"msg":"Field required","input":{"price":"free"}},` +
+				`{"type":"float_type","loc":["body","price"],"msg":"Input should be a valid number","input":"free"}]}`},
+		// Authentication is resolved first: 401 wins over 422.
+		{name: "no token, bad body", method: "POST", path: "/users/me/items", body: `{"price":"free"}`,
+			header: []string{"Content-Type", "application/json"}, status: 401, challenge: "Bearer", want: `{"detail":"Not authenticated"}`},
+	})
+}
+
+func TestExampleAppAPIKeys(t *testing.T) {
+	srv := newServer(t)
+	key := []string{"X-API-Key", apiKey}
+	run(t, srv, []exchange{
+		{name: "list", path: "/items?limit=1", header: key, status: 200, want: `[{"id":1,"name":"Portal Gun","price":42,"owner":"johndoe"}]`},
+		{name: "key in a cookie", path: "/items?q=plum", header: []string{"Cookie", "api_key=" + apiKey}, status: 200,
+			want: `[{"id":2,"name":"Plumbus","price":32,"owner":"johndoe"}]`},
+		{name: "no key: both challenges", path: "/items", status: 401, challenge: "APIKey", want: `{"detail":"Not authenticated"}`},
+		{name: "wrong key", path: "/items", header: []string{"X-API-Key", "example-api-kez"}, status: 401, challenge: "APIKey",
+			want: `{"detail":"Invalid API key"}`},
+		{name: "every query error", path: "/items?skip=-1&limit=abc&q=a", header: key, status: 422,
+			want: `{"detail":[` +
+				`{"type":"greater_than_equal","loc":["query","skip"],"msg":"Input should be greater than or equal to 0","input":"-1","ctx":{"ge":0}},` +
+				`{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"},` +
+				`{"type":"string_too_short","loc":["query","q"],"msg":"String should have at least 3 characters","input":"a","ctx":{"min_length":3}}]}`},
+		{name: "one item", path: "/items/2", header: key, status: 200, want: `{"id":2,"name":"Plumbus","price":32,"owner":"johndoe"}`},
+		{name: "bad path", path: "/items/two", header: key, status: 422,
+			want: `{"detail":[{"type":"int_parsing","loc":["path","id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"two"}]}`},
+		{name: "no item", path: "/items/99", header: key, status: 404, want: `{"detail":"Item not found"}`},
+	})
+}
+
+func TestExampleAppHTTPBasic(t *testing.T) {
+	srv := newServer(t)
+	basic := func(user, pass string) []string {
+		req := httptest.NewRequest("GET", "/", nil)
+		req.SetBasicAuth(user, pass)
+		return []string{"Authorization", req.Header.Get("Authorization")}
 	}
+	run(t, srv, []exchange{
+		{name: "right password", path: "/basic/me", header: basic("johndoe", "secret"), status: 200, want: johndoe},
+		{name: "wrong password", path: "/basic/me", header: basic("johndoe", "nope"), status: 401,
+			challenge: `Basic realm="example", charset="UTF-8"`, want: `{"detail":"Incorrect username or password"}`},
+		{name: "no credentials", path: "/basic/me", status: 401,
+			challenge: `Basic realm="example", charset="UTF-8"`, want: `{"detail":"Not authenticated"}`},
+	})
 }
 
 func TestExampleAppRegistry(t *testing.T) {
 	srv := newServer(t)
 	status, _, body := call(t, srv, "GET", "/routes", "")
-	want := `[{"method":"GET","path":"/","security":{}},` +
-		`{"method":"GET","path":"/users/me","security":{"UserHeader":[]}},` +
-		`{"method":"GET","path":"/items","security":{}},` +
-		`{"method":"GET","path":"/items/:id","security":{}},` +
-		`{"method":"POST","path":"/items","security":{"UserHeader":[]}},` +
-		`{"method":"GET","path":"/routes","security":{}}]`
+	want := `[{"method":"GET","path":"/","security":[]},` +
+		`{"method":"POST","path":"/token","security":[]},` +
+		`{"method":"GET","path":"/users/me","security":[{"OAuth2PasswordBearer":["me"]}]},` +
+		`{"method":"GET","path":"/users/me/items","security":[{"OAuth2PasswordBearer":["items","me"]}]},` +
+		`{"method":"POST","path":"/users/me/items","security":[{"OAuth2PasswordBearer":["items","me"]}]},` +
+		`{"method":"GET","path":"/basic/me","security":[{"HTTPBasic":[]}]},` +
+		`{"method":"GET","path":"/status","security":[]},` +
+		`{"method":"GET","path":"/items","security":[{"APIKeyHeader":[]},{"APIKeyCookie":[]}]},` +
+		`{"method":"GET","path":"/items/:id","security":[{"APIKeyHeader":[]},{"APIKeyCookie":[]}]},` +
+		`{"method":"GET","path":"/routes","security":[]}]`
 	if status != 200 || body != want {
 		t.Fatalf("got %d %s", status, body)
 	}

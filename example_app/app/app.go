@@ -1,18 +1,14 @@
-// Package app is the example API: FastAPI's dependency tutorials on Gin,
+// Package app is the example API: FastAPI's security tutorials on Gin,
 // written with gindepends. It grows with the library.
 package app
 
 import (
-	"errors"
-	"fmt"
 	"net/http"
-	"slices"
-	"strings"
-	"sync"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/di"
+	"github.com/gindepends/gindepends/ginauth"
 )
 
 // Item is a thing users own.
@@ -23,37 +19,11 @@ type Item struct {
 	Owner string  `json:"owner"`
 }
 
-// User is who calls the API, named by the X-User header until the
-// security schemes arrive.
+// User is an account of the API.
 type User struct {
 	Username string `json:"username"`
 	FullName string `json:"full_name"`
 	Disabled bool   `json:"disabled"`
-}
-
-// Store is the example's database: a map behind a lock, with transactions
-// that only apply their writes on commit.
-type Store struct {
-	mu    sync.Mutex
-	items []Item
-	users map[string]User
-}
-
-// NewStore returns a store with the example's users and items.
-func NewStore() *Store {
-	return &Store{
-		users: map[string]User{
-			"johndoe": {Username: "johndoe", FullName: "John Doe"},
-			"alice":   {Username: "alice", FullName: "Alice Wonderson", Disabled: true},
-		},
-		items: []Item{{ID: 1, Name: "Portal Gun", Price: 42, Owner: "johndoe"}, {ID: 2, Name: "Plumbus", Price: 32, Owner: "johndoe"}},
-	}
-}
-
-// Tx is one request's view of the store.
-type Tx struct {
-	store   *Store
-	pending []Item
 }
 
 // Page is the query of a list.
@@ -68,30 +38,25 @@ type ItemPath struct {
 	ID int `uri:"id" binding:"gte=1"`
 }
 
-// userHeader is a stand-in security scheme, until the real ones: the caller
-// names itself in the X-User header. Declared with di.Scheme, it shows in
-// the route registry of every route that reaches it.
-type userHeader struct{}
-
-func (userHeader) SchemeName() string { return "UserHeader" }
-
-var callerName = di.Scheme(userHeader{}, func(c *gin.Context) (string, error) {
-	if name := c.GetHeader("X-User"); name != "" {
-		return name, nil
-	}
-	return "", di.Error(http.StatusUnauthorized, "Not authenticated").WithHeader("WWW-Authenticate", "X-User")
-})
-
-// TokenHeader is the header every /items route checks.
-type TokenHeader struct {
-	Token string `header:"X-Token" binding:"required"`
-}
+// The security schemes, declared once. Their declarations are what the
+// route registry, and so the docs, describe.
+var (
+	// OAuth2 with the password flow: clients get a token from /token.
+	oauth2Scheme = ginauth.OAuth2PasswordBearer{
+		TokenURL: "token",
+		Scopes:   map[string]string{"me": "Read information about the current user.", "items": "Read items."},
+	}.Dep()
+	// Machine clients send an API key, in a header or a cookie.
+	apiKey = ginauth.AnyOf(ginauth.APIKeyHeader{Name: "X-API-Key"}, ginauth.APIKeyCookie{Name: "api_key"})
+	// HTTP Basic, for the tutorial's /basic/me.
+	basic = ginauth.HTTPBasic{Realm: "example"}.Dep()
+)
 
 // Register adds the example API to engine, and returns its router so that
 // tests can override dependencies.
 func Register(engine *gin.Engine, store *Store) *di.Router {
 	// The database session: one per request, committed before the response
-	// is sent, so that a failed commit answers 500 instead of 201.
+	// is sent, so that a failed commit answers with its error, not 201.
 	db := di.Resource("db", func(*gin.Context) (*Tx, di.Cleanup, error) {
 		tx := &Tx{store: store}
 		return tx, func(err error) error {
@@ -102,36 +67,64 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 		}, nil
 	}).BeforeResponse()
 
-	currentUser := di.Func1("currentUser", callerName, func(_ *gin.Context, name string) (*User, error) {
-		store.mu.Lock()
-		defer store.mu.Unlock()
-		u, ok := store.users[name]
+	// The user a token was issued to, if the token has every scope required
+	// where it is used (FastAPI's tutorial005, with opaque tokens).
+	currentUser := di.Func2("currentUser", di.Scopes, oauth2Scheme, func(_ *gin.Context, required di.SecurityScopes, token string) (*User, error) {
+		u, granted, ok := store.tokenOwner(token)
 		if !ok {
-			return nil, di.Error(http.StatusUnauthorized, "Unknown user").WithHeader("WWW-Authenticate", "X-User")
+			return nil, ginauth.InvalidToken("The access token is unknown or expired")
 		}
-		return &u, nil
+		for _, scope := range required.Scopes {
+			if !granted[scope] {
+				return nil, di.Error(http.StatusUnauthorized, "Not enough permissions").
+					WithHeader("WWW-Authenticate", `Bearer scope="`+required.String()+`"`)
+			}
+		}
+		return u, nil
 	})
-	activeUser := di.Func1("activeUser", currentUser, func(_ *gin.Context, u *User) (*User, error) {
+	activeUser := di.Func1("activeUser", di.Security(currentUser, "me"), func(_ *gin.Context, u *User) (*User, error) {
 		if u.Disabled {
 			return nil, di.Error(http.StatusBadRequest, "Inactive user")
 		}
 		return u, nil
 	})
-	verifyToken := di.Func1("verifyToken", di.Header[TokenHeader](), func(_ *gin.Context, h TokenHeader) (bool, error) {
-		if h.Token != "fake-super-secret-token" {
-			return false, di.Error(http.StatusBadRequest, "X-Token header invalid")
+	client := ginauth.VerifyAPIKey(apiKey, store.apiKeys)
+	basicUser := di.Func1("basicUser", basic, func(_ *gin.Context, cred *ginauth.HTTPBasicCredentials) (*User, error) {
+		u, ok := store.authenticate(cred.Username, cred.Password)
+		if !ok {
+			return nil, di.Error(http.StatusUnauthorized, "Incorrect username or password").
+				WithHeader("WWW-Authenticate", `Basic realm="example", charset="UTF-8"`)
 		}
-		return true, nil
+		return u, nil
 	})
 
 	api := di.NewRouter(engine)
-
 	api.GET("/", di.Handle(func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"message": "gindepends example", "routes": "/routes"})
 	}))
-	api.GET("/users/me", di.Handle1(activeUser, func(c *gin.Context, u *User) { c.JSON(http.StatusOK, u) }))
+	api.POST("/token", di.Handle1(ginauth.PasswordRequestForm, func(c *gin.Context, form *ginauth.OAuth2PasswordRequestForm) {
+		token, ok := store.login(form.Username, form.Password, form.Scopes)
+		if !ok {
+			c.JSON(http.StatusBadRequest, gin.H{"detail": "Incorrect username or password"})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"access_token": token, "token_type": "bearer"})
+	}))
+	api.GET("/users/me", di.Handle1(activeUser, func(c *gin.Context, u *User) {
+		c.JSON(http.StatusOK, u)
+	}))
+	api.GET("/users/me/items", di.Handle2(di.Security(activeUser, "items"), db, func(c *gin.Context, u *User, tx *Tx) {
+		c.JSON(http.StatusOK, tx.ownedBy(u.Username))
+	}))
+	api.POST("/users/me/items", di.Handle3(di.Security(activeUser, "items"), di.Body[Item](), db, func(c *gin.Context, u *User, it Item, tx *Tx) {
+		it.Owner = u.Username
+		c.JSON(http.StatusCreated, tx.add(it))
+	}))
+	api.GET("/basic/me", di.Handle1(basicUser, func(c *gin.Context, u *User) { c.JSON(http.StatusOK, u) }))
+	api.GET("/status", di.Handle(func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }))
 
-	items := api.Group("/items", verifyToken)
+	// Machine clients: every route of the group needs a valid API key.
+	items := api.Group("/items", client)
 	items.GET("", di.Handle2(di.Query[Page](), db, func(c *gin.Context, p Page, tx *Tx) {
 		c.JSON(http.StatusOK, tx.list(p))
 	}))
@@ -143,73 +136,40 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 		}
 		c.JSON(http.StatusOK, it)
 	}))
-	items.POST("", di.Handle3(activeUser, di.Body[Item](), db, func(c *gin.Context, u *User, it Item, tx *Tx) {
-		it.Owner = u.Username
-		c.JSON(http.StatusCreated, tx.add(it))
-	}))
 
 	// The route registry: what the docs will be built from.
-	api.GET("/routes", di.Handle(func(c *gin.Context) {
-		type route struct {
-			Method   string              `json:"method"`
-			Path     string              `json:"path"`
-			Security map[string][]string `json:"security"`
-		}
-		var out []route
-		for _, r := range api.Routes() {
-			sec := map[string][]string{}
-			for _, s := range r.Security {
-				sec[s.Scheme.SchemeName()] = s.Scopes
-			}
-			out = append(out, route{r.Method, r.Path, sec})
-		}
-		c.JSON(http.StatusOK, out)
-	}))
+	api.GET("/routes", di.Handle(func(c *gin.Context) { c.JSON(http.StatusOK, describe(api.Routes())) }))
 	return api
 }
 
-func (tx *Tx) list(p Page) []Item {
-	tx.store.mu.Lock()
-	defer tx.store.mu.Unlock()
-	var out []Item
-	for _, it := range tx.store.items {
-		if strings.Contains(strings.ToLower(it.Name), strings.ToLower(p.Q)) {
-			out = append(out, it)
+// route is a registry entry as /routes shows it.
+type route struct {
+	Method   string                `json:"method"`
+	Path     string                `json:"path"`
+	Security []map[string][]string `json:"security"`
+}
+
+// describe lists routes with their security as OpenAPI will: one object per
+// alternative, so that an AnyOf shows as several.
+func describe(routes []di.Route) []route {
+	out := make([]route, 0, len(routes))
+	for _, r := range routes {
+		sec := []map[string][]string{}
+		for _, s := range r.Security {
+			info, _ := s.Scheme.(*ginauth.SchemeInfo)
+			alts := []*ginauth.SchemeInfo{info}
+			if info != nil && info.Alternatives() != nil {
+				alts = info.Alternatives()
+			}
+			for _, a := range alts {
+				name := s.Scheme.SchemeName()
+				if a != nil {
+					name = a.SchemeName()
+				}
+				sec = append(sec, map[string][]string{name: s.Scopes})
+			}
 		}
+		out = append(out, route{r.Method, r.Path, sec})
 	}
-	out = out[min(p.Skip, len(out)):]
-	return slices.Clone(out[:min(p.Limit, len(out))])
-}
-
-func (tx *Tx) get(id int) (Item, bool) {
-	tx.store.mu.Lock()
-	defer tx.store.mu.Unlock()
-	i := slices.IndexFunc(tx.store.items, func(it Item) bool { return it.ID == id })
-	if i < 0 {
-		return Item{}, false
-	}
-	return tx.store.items[i], true
-}
-
-func (tx *Tx) add(it Item) Item {
-	tx.store.mu.Lock()
-	defer tx.store.mu.Unlock()
-	it.ID = len(tx.store.items) + len(tx.pending) + 1
-	tx.pending = append(tx.pending, it)
-	return it
-}
-
-// errDuplicate is what a commit of an item whose name is taken answers.
-var errDuplicate = di.Error(http.StatusConflict, "An item with this name exists")
-
-func (tx *Tx) commit() error {
-	tx.store.mu.Lock()
-	defer tx.store.mu.Unlock()
-	for _, it := range tx.pending {
-		if slices.ContainsFunc(tx.store.items, func(o Item) bool { return o.Name == it.Name }) {
-			return errors.Join(errDuplicate, fmt.Errorf("item %q", it.Name))
-		}
-	}
-	tx.store.items = append(tx.store.items, tx.pending...)
-	return nil
+	return out
 }

@@ -1,0 +1,185 @@
+package app
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gindepends/gindepends/di"
+	"github.com/gindepends/gindepends/ginauth"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Store is the example's database: maps behind a lock, with transactions
+// that only apply their writes on commit.
+type Store struct {
+	mu       sync.Mutex
+	items    []Item
+	accounts map[string]account
+	tokens   map[string]grant
+	apiKeys  *ginauth.APIKeys
+}
+
+// account is a user with a password hash and the scopes it may be granted.
+type account struct {
+	User
+	hash   []byte
+	scopes []string
+}
+
+// grant is an access token issued by /token.
+type grant struct {
+	username string
+	scopes   map[string]bool
+	expires  time.Time
+}
+
+// The embedded defaults: passwords "secret" (johndoe) and "secret2" (alice,
+// disabled), and the API key "example-api-key", stored as hashes only.
+const (
+	johndoeHash = "$2a$10$mRJQvKY/Nw5roiKvZymfpujoIbS4WLoFLZPALkZS0XmwrYvsO2mX6"
+	aliceHash   = "$2a$10$siXPi7dzociYhuWbFc79aurI695W7tfndt2dODASQzgCVdL7vTGNi"
+	// dummyHash is checked for unknown users, so that they take as long as
+	// known ones with a wrong password.
+	dummyHash     = "$2a$10$0lJd2hUpP5RXtNhcub6es.8vU.faYykhisUecMYhlegQNbKGQ.j/2"
+	apiKeyDigest  = "8a7347045a068a4f6975445e94bbcd5247c269dea003fb72f6c3cc2e68c18092"
+	tokenLifetime = 30 * time.Minute
+)
+
+// NewStore returns a store with the example's users, items and API key.
+func NewStore() *Store {
+	keys, err := ginauth.APIKeysFromDigests(map[string]string{"example-client": apiKeyDigest})
+	if err != nil {
+		panic(err)
+	}
+	return &Store{
+		accounts: map[string]account{
+			"johndoe": {User{Username: "johndoe", FullName: "John Doe"}, []byte(johndoeHash), []string{"me", "items"}},
+			"alice":   {User{Username: "alice", FullName: "Alice Wonderson", Disabled: true}, []byte(aliceHash), []string{"me"}},
+		},
+		tokens:  map[string]grant{},
+		apiKeys: keys,
+		items: []Item{
+			{ID: 1, Name: "Portal Gun", Price: 42, Owner: "johndoe"},
+			{ID: 2, Name: "Plumbus", Price: 32, Owner: "johndoe"},
+		},
+	}
+}
+
+// authenticate checks a password. An unknown user costs a hash check too.
+func (s *Store) authenticate(username, password string) (*User, bool) {
+	s.mu.Lock()
+	a, known := s.accounts[username]
+	s.mu.Unlock()
+	hash := a.hash
+	if !known {
+		hash = []byte(dummyHash)
+	}
+	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !known {
+		return nil, false
+	}
+	return &a.User, true
+}
+
+// login issues an opaque access token with the requested scopes the user
+// may have.
+func (s *Store) login(username, password string, requested []string) (string, bool) {
+	if _, ok := s.authenticate(username, password); !ok {
+		return "", false
+	}
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	token := base64.RawURLEncoding.EncodeToString(b)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g := grant{username: username, scopes: map[string]bool{}, expires: time.Now().Add(tokenLifetime)}
+	for _, sc := range requested {
+		if slices.Contains(s.accounts[username].scopes, sc) {
+			g.scopes[sc] = true
+		}
+	}
+	s.tokens[token] = g
+	return token, true
+}
+
+// tokenOwner is the user of a token and the scopes it grants.
+func (s *Store) tokenOwner(token string) (*User, map[string]bool, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	g, ok := s.tokens[token]
+	if !ok || time.Now().After(g.expires) {
+		return nil, nil, false
+	}
+	u := s.accounts[g.username].User
+	return &u, g.scopes, true
+}
+
+// Tx is one request's view of the store.
+type Tx struct {
+	store   *Store
+	pending []Item
+}
+
+func (tx *Tx) list(p Page) []Item {
+	tx.store.mu.Lock()
+	defer tx.store.mu.Unlock()
+	var out []Item
+	for _, it := range tx.store.items {
+		if strings.Contains(strings.ToLower(it.Name), strings.ToLower(p.Q)) {
+			out = append(out, it)
+		}
+	}
+	out = out[min(p.Skip, len(out)):]
+	return slices.Clone(out[:min(p.Limit, len(out))])
+}
+
+func (tx *Tx) ownedBy(owner string) []Item {
+	tx.store.mu.Lock()
+	defer tx.store.mu.Unlock()
+	out := []Item{}
+	for _, it := range tx.store.items {
+		if it.Owner == owner {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+func (tx *Tx) get(id int) (Item, bool) {
+	tx.store.mu.Lock()
+	defer tx.store.mu.Unlock()
+	i := slices.IndexFunc(tx.store.items, func(it Item) bool { return it.ID == id })
+	if i < 0 {
+		return Item{}, false
+	}
+	return tx.store.items[i], true
+}
+
+func (tx *Tx) add(it Item) Item {
+	tx.store.mu.Lock()
+	defer tx.store.mu.Unlock()
+	it.ID = len(tx.store.items) + len(tx.pending) + 1
+	tx.pending = append(tx.pending, it)
+	return it
+}
+
+// errDuplicate is what a commit of an item whose name is taken answers.
+var errDuplicate = di.Error(http.StatusConflict, "An item with this name exists")
+
+func (tx *Tx) commit() error {
+	tx.store.mu.Lock()
+	defer tx.store.mu.Unlock()
+	for _, it := range tx.pending {
+		if slices.ContainsFunc(tx.store.items, func(o Item) bool { return o.Name == it.Name }) {
+			return errors.Join(errDuplicate, fmt.Errorf("item %q", it.Name))
+		}
+	}
+	tx.store.items = append(tx.store.items, tx.pending...)
+	return nil
+}

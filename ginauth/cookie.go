@@ -1,0 +1,104 @@
+package ginauth
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/gindepends/gindepends/di"
+)
+
+// BearerCookie reads a bearer token from an HttpOnly cookie, for browser
+// apps that must keep tokens out of reach of scripts (FastAPI issue 480,
+// which FastAPI left to its users). Its value is the token, not yet
+// validated: "" when absent with AutoError off.
+//
+// It is safe by construction: the cookie's name must start with __Host-,
+// which browsers only accept from this host, over HTTPS (localhost counts),
+// with Path=/; [BearerCookie.SetCookie] adds HttpOnly and SameSite=Strict.
+// Requests that change state (any method but GET, HEAD and OPTIONS) and come
+// from another origin are refused with 403, as net/http's
+// CrossOriginProtection judges them from Sec-Fetch-Site and Origin. Two
+// cookies of that name are a 400.
+type BearerCookie struct {
+	CookieName       string // default "__Host-access_token"
+	SchemeName       string // default "BearerCookie"
+	Description      string
+	AutoError        Toggle
+	MaxTokenBytes    int
+	TrustedOrigins   []string // origins, such as "https://app.example.com", allowed to send state-changing requests
+	NotAuthenticated func(challenge string) error
+}
+
+const defaultTokenCookie = "__Host-access_token"
+
+func (s BearerCookie) name() string {
+	if s.CookieName == "" {
+		return defaultTokenCookie
+	}
+	if !strings.HasPrefix(s.CookieName, "__Host-") {
+		panic(fmt.Sprintf("ginauth: BearerCookie %q: the name must start with __Host-, so that browsers only take the cookie from this host, over HTTPS, for every path", s.CookieName))
+	}
+	return s.CookieName
+}
+
+// Dep declares the scheme as a dependency of the token.
+func (s BearerCookie) Dep() di.Dep[string] { return declare[string](s) }
+
+// OpenAPI is the scheme's entry: an apiKey in a cookie, as OpenAPI 3 has no
+// other way to say it.
+func (s BearerCookie) OpenAPI() SecuritySchemeObject {
+	return SecuritySchemeObject{Type: "apiKey", In: "cookie", Name: s.name(), Description: s.Description}
+}
+
+func (s BearerCookie) settings() settings {
+	return newSettings(s.SchemeName, "BearerCookie", s.OpenAPI(), s.AutoError, "Bearer", s.NotAuthenticated)
+}
+
+func (s BearerCookie) reader() func(*gin.Context) (string, bool, error) {
+	cop := http.NewCrossOriginProtection()
+	for _, o := range s.TrustedOrigins {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			panic(fmt.Sprintf("ginauth: BearerCookie: trusted origin %q: %v", o, err))
+		}
+	}
+	name := s.name()
+	return func(c *gin.Context) (string, bool, error) {
+		token, found, err := cookieToken(c, name, s.MaxTokenBytes)
+		if found && cop.Check(c.Request) != nil {
+			return "", false, di.Error(http.StatusForbidden, "Cross-origin request refused")
+		}
+		return token, found, err
+	}
+}
+
+func cookieToken(c *gin.Context, name string, maxBytes int) (string, bool, error) {
+	token, found, err := oneValue(cookies(c.Request, name), "cookie", name)
+	if !found {
+		return "", false, err
+	}
+	if err := checkToken(token, maxBytes, ""); err != nil {
+		return "", false, err
+	}
+	return token, true, nil
+}
+
+// SetCookie sends token in the scheme's cookie for maxAge: Secure, HttpOnly,
+// SameSite=Strict, Path=/.
+func (s BearerCookie) SetCookie(c *gin.Context, token string, maxAge time.Duration) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: s.name(), Value: token, Path: "/", MaxAge: int(maxAge / time.Second),
+		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode,
+	})
+}
+
+// ClearCookie asks the browser to forget the scheme's cookie (a logout).
+func (s BearerCookie) ClearCookie(c *gin.Context) {
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: s.name(), Value: "", Path: "/", MaxAge: -1,
+		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode,
+	})
+}

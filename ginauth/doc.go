@@ -1,0 +1,58 @@
+// Package ginauth is FastAPI's fastapi.security for Gin, as dependencies of
+// package di: security schemes that read credentials from requests, answer
+// 401 in FastAPI's shapes when they are missing, and describe themselves in
+// the route registry, from which the OpenAPI docs are built.
+//
+// A scheme is declared from a struct with FastAPI's fields, once, at package
+// level:
+//
+//	var oauth2Scheme = ginauth.OAuth2PasswordBearer{
+//		TokenURL: "token",
+//		Scopes:   map[string]string{"me": "Read information about the current user.", "items": "Read items."},
+//	}.Dep()
+//
+// Its value is the credential: a token or key (string), an
+// [*HTTPAuthorizationCredentials] or an [*HTTPBasicCredentials]. Use it
+// directly, or under [di.Security] with scopes, which the registry lists for
+// each route (an OAuth2 scheme refuses, at registration, scopes it does not
+// declare):
+//
+//	api.GET("/items", di.Handle1(di.Security(oauth2Scheme, "items"), listItems))
+//
+// # Answers
+//
+// A missing credential is FastAPI's 401 {"detail":"Not authenticated"} with
+// the scheme's challenge (WWW-Authenticate: Bearer, Basic realm="...",
+// Digest, APIKey, or HTTPBase's scheme in title case). AutoError: Off makes
+// the credential optional instead: the value is then "" or nil. A field
+// NotAuthenticated replaces the answer (FastAPI's
+// make_not_authenticated_error); [Legacy403] gives FastAPI's answers before
+// 0.122: 403, no challenge.
+//
+// # Stricter than FastAPI
+//
+// A credential that is present but malformed is refused whatever AutoError
+// says, and some inputs FastAPI accepts are refused, after RFCs 6750, 7617
+// and 6265:
+//
+//   - "Bearer" with no token is missing (401) for every bearer scheme, not "".
+//   - A bearer token outside RFC 6750's b64token charset, or over
+//     MaxTokenBytes (8 KiB by default), is a 401 invalid_token, refused
+//     before anything decodes it.
+//   - Two Authorization headers, or an access_token in the URL, are a 400
+//     invalid_request: tokens are only read from the header.
+//   - HTTP Basic wants canonical padded base64 and UTF-8 credentials without
+//     control characters, splits at the first colon, refuses an empty user
+//     name, and says charset="UTF-8" in its challenge.
+//   - Cookie schemes read exactly one cookie of their name; an API key header
+//     or query parameter given twice is a 400.
+//
+// # Beyond FastAPI
+//
+// [AnyOf] accepts the first credential present among several schemes, and
+// documents them as alternatives. [BearerCookie] reads a token from an
+// HttpOnly __Host- cookie and refuses cross-origin requests that change
+// state. [APIKeys] and [VerifyAPIKey] check API keys against SHA-256
+// digests in constant time. [PasswordRequestForm] reads a token request,
+// with client credentials from HTTP Basic as RFC 6749 prefers.
+package ginauth

@@ -1,0 +1,194 @@
+package ginauth
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/gindepends/gindepends/di"
+)
+
+// Toggle is a setting that is on unless it is turned off: its zero value is
+// On, so that a scheme declared without it keeps FastAPI's default.
+type Toggle uint8
+
+const (
+	// On is the default.
+	On Toggle = iota
+	// Off turns the setting off.
+	Off
+)
+
+// Scheme is a security scheme of this package that yields a credential of
+// type T: every scheme type here, used by [AnyOf].
+type Scheme[T any] interface {
+	// Dep declares the scheme as a dependency. Call it once, at package
+	// level, and keep the result: each call declares a new dependency.
+	Dep() di.Dep[T]
+	// OpenAPI is the scheme's entry in components.securitySchemes.
+	OpenAPI() SecuritySchemeObject
+
+	settings() settings
+	reader() func(c *gin.Context) (cred T, found bool, err error)
+}
+
+// settings are what every scheme shares.
+type settings struct {
+	info             *SchemeInfo
+	autoError        bool
+	challenge        string // WWW-Authenticate when the credential is missing
+	notAuthenticated func(challenge string) error
+}
+
+func newSettings(name, defaultName string, model SecuritySchemeObject, auto Toggle, challenge string, notAuth func(string) error) settings {
+	if name == "" {
+		name = defaultName
+	}
+	return settings{info: &SchemeInfo{name: name, model: model}, autoError: auto == On, challenge: challenge, notAuthenticated: notAuth}
+}
+
+// missing is the answer when the credential is absent and AutoError is on.
+func (s settings) missing() error {
+	if s.notAuthenticated != nil {
+		return s.notAuthenticated(s.challenge)
+	}
+	return NotAuthenticated(s.challenge)
+}
+
+// declare turns a scheme into its dependency: absent credentials answer
+// 401 (or nothing, with AutoError off); present but bad ones always fail.
+func declare[T any](s Scheme[T]) di.Dep[T] {
+	st := s.settings()
+	read := s.reader()
+	return di.Scheme(st.info, func(c *gin.Context) (T, error) {
+		v, found, err := read(c)
+		if err == nil && !found && st.autoError {
+			err = st.missing()
+		}
+		return v, err
+	})
+}
+
+// NotAuthenticated is FastAPI's answer for a missing credential (since
+// 0.122): 401 {"detail":"Not authenticated"}, with the scheme's challenge.
+func NotAuthenticated(challenge string) error {
+	return di.Error(401, "Not authenticated").WithHeader("WWW-Authenticate", challenge)
+}
+
+// Legacy403 is FastAPI's answer for a missing credential before 0.122: 403
+// {"detail":"Not authenticated"}, with no challenge. Set it as a scheme's
+// NotAuthenticated for clients that depend on it.
+func Legacy403(string) error { return di.Error(403, "Not authenticated") }
+
+// SchemeInfo is how a scheme appears in the route registry ([di.Router.Routes])
+// and in the docs: its name, and its OpenAPI entry.
+type SchemeInfo struct {
+	name         string
+	model        SecuritySchemeObject
+	alternatives []*SchemeInfo
+}
+
+// SchemeName is the name the docs use for the scheme (FastAPI's
+// scheme_name, by default the type's name).
+func (s *SchemeInfo) SchemeName() string { return s.name }
+
+// OpenAPI is the scheme's components.securitySchemes entry; the zero value for
+// an [AnyOf], which has one entry per alternative.
+func (s *SchemeInfo) OpenAPI() SecuritySchemeObject { return s.model }
+
+// Alternatives are the schemes an [AnyOf] accepts, any one of which is
+// enough (an OR in OpenAPI); nil for any other scheme.
+func (s *SchemeInfo) Alternatives() []*SchemeInfo { return slices.Clone(s.alternatives) }
+
+// CheckScopes refuses, at startup, scopes that an OAuth2 scheme does not
+// declare: the docs would offer no way to ask for them.
+func (s *SchemeInfo) CheckScopes(scopes []string) error {
+	if s.alternatives != nil {
+		for _, alt := range s.alternatives {
+			if err := alt.CheckScopes(scopes); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if s.model.Type != "oauth2" {
+		return nil
+	}
+	declared := s.model.Flows.scopes()
+	for _, sc := range scopes {
+		if _, ok := declared[sc]; !ok {
+			return fmt.Errorf("scope %q is not declared in the Scopes of %s (declared: %s)", sc, s.name, strings.Join(slices.Sorted(maps.Keys(declared)), ", "))
+		}
+	}
+	return nil
+}
+
+// SecuritySchemeObject is an OpenAPI 3 Security Scheme Object.
+type SecuritySchemeObject struct {
+	Type             string      `json:"type"`
+	Description      string      `json:"description,omitempty"`
+	Name             string      `json:"name,omitempty"`
+	In               string      `json:"in,omitempty"`
+	Scheme           string      `json:"scheme,omitempty"`
+	BearerFormat     string      `json:"bearerFormat,omitempty"`
+	Flows            *OAuthFlows `json:"flows,omitempty"`
+	OpenIDConnectURL string      `json:"openIdConnectUrl,omitempty"`
+}
+
+// OAuthFlows are the OAuth 2.0 flows a scheme supports.
+type OAuthFlows struct {
+	Implicit          *OAuthFlow `json:"implicit,omitempty"`
+	Password          *OAuthFlow `json:"password,omitempty"`
+	ClientCredentials *OAuthFlow `json:"clientCredentials,omitempty"`
+	AuthorizationCode *OAuthFlow `json:"authorizationCode,omitempty"`
+}
+
+// OAuthFlow is one OAuth 2.0 flow. URLs are kept as given: a relative
+// "token" stays relative. Scopes maps each scope to its description.
+type OAuthFlow struct {
+	AuthorizationURL string            `json:"authorizationUrl,omitempty"`
+	TokenURL         string            `json:"tokenUrl,omitempty"`
+	RefreshURL       string            `json:"refreshUrl,omitempty"`
+	Scopes           map[string]string `json:"scopes"`
+}
+
+// checked returns a copy of the flows with scopes always present, and
+// panics on a flow that lacks a URL it needs.
+func (f OAuthFlows) checked(scheme string) *OAuthFlows {
+	flow := func(name string, fl *OAuthFlow, needAuth, needToken bool) *OAuthFlow {
+		if fl == nil {
+			return nil
+		}
+		if needAuth && fl.AuthorizationURL == "" || needToken && fl.TokenURL == "" {
+			panic(fmt.Sprintf("ginauth: %s: the %s flow needs %s", scheme, name, map[bool]string{true: "an AuthorizationURL", false: "a TokenURL"}[needAuth && fl.AuthorizationURL == ""]))
+		}
+		cp := *fl
+		cp.Scopes = maps.Clone(fl.Scopes)
+		if cp.Scopes == nil {
+			cp.Scopes = map[string]string{}
+		}
+		return &cp
+	}
+	return &OAuthFlows{
+		Implicit:          flow("implicit", f.Implicit, true, false),
+		Password:          flow("password", f.Password, false, true),
+		ClientCredentials: flow("clientCredentials", f.ClientCredentials, false, true),
+		AuthorizationCode: flow("authorizationCode", f.AuthorizationCode, true, true),
+	}
+}
+
+func (f *OAuthFlows) scopes() map[string]string {
+	all := map[string]string{}
+	if f == nil {
+		return all
+	}
+	for _, fl := range []*OAuthFlow{f.Implicit, f.Password, f.ClientCredentials, f.AuthorizationCode} {
+		if fl != nil {
+			maps.Copy(all, fl.Scopes)
+		}
+	}
+	return all
+}
