@@ -197,7 +197,7 @@ func fieldsOf(t reflect.Type, tag, prefix string, seen []reflect.Type) []field {
 func formErrors[T any](src, tag string, t reflect.Type, fields []field, form map[string][]string) (T, error) {
 	var v T
 	var errs []FieldError
-	var bad [][]any
+	bad := locSet{}
 	good := make(map[string][]string, len(form))
 	for k, vs := range form {
 		good[k] = vs
@@ -210,7 +210,7 @@ func formErrors[T any](src, tag string, t reflect.Type, fields []field, form map
 		var one T
 		if err := binding.MapFormWithTag(&one, map[string][]string{fd.key: vs}, tag); err != nil {
 			errs = append(errs, parseErrors[T](src, tag, t, fd, vs)...)
-			bad = append(bad, []any{src, locName(src, fd.key)})
+			bad[locKey([]any{src, locName(src, fd.key)})] = struct{}{}
 			delete(good, fd.key)
 		}
 	}
@@ -220,9 +220,7 @@ func formErrors[T any](src, tag string, t reflect.Type, fields []field, form map
 	}
 	err := validationErrors(&v, func(fe validator.FieldError) ([]any, any) {
 		return formLoc(src, t, fields, form, fe)
-	}, func(loc []any) bool {
-		return slices.ContainsFunc(bad, func(b []any) bool { return hasPrefix(loc, b) })
-	})
+	}, bad.covers)
 	if ve, ok := err.(*ValidationError); ok {
 		errs = append(errs, ve.Errors...)
 	}
@@ -432,10 +430,13 @@ func validationErrors(v any, place func(validator.FieldError) ([]any, any), skip
 	}
 	var fes validator.ValidationErrors
 	if !errors.As(err, &fes) {
-		return &ValidationError{Errors: []FieldError{{Type: "value_error", Loc: []any{}, Msg: "Value error, " + err.Error()}}}
+		return &ValidationError{Errors: []FieldError{{Type: "value_error", Loc: []any{}, Msg: "Value error, the value cannot be validated"}}}
 	}
-	out := make([]FieldError, 0, len(fes))
+	out := make([]FieldError, 0, min(len(fes), maxErrors+1))
 	for _, fe := range fes {
+		if len(out) > maxErrors {
+			break // enough to say; the rest is cut anyway
+		}
 		loc, input := place(fe)
 		if skip != nil && skip(loc) {
 			continue

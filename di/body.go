@@ -138,13 +138,10 @@ func jsonErrors(t reflect.Type, body []byte, v any, err error) error {
 		}
 		v = fresh.Interface()
 	}
-	bad := make([][]any, len(errs))
-	for i, e := range errs {
-		bad[i] = e.Loc
-	}
+	bad := newLocSet(errs)
 	verr := validationErrors(v, func(fe validator.FieldError) ([]any, any) {
 		loc := append([]any{"body"}, jsonLoc(t, fe.StructNamespace())...)
-		if fe.Tag() == "required" {
+		if fe.Tag() == "required" && len(loc) > 1 {
 			parent, _ := lookup(raw, loc[1:len(loc)-1])
 			return loc, parent
 		}
@@ -153,9 +150,7 @@ func jsonErrors(t reflect.Type, body []byte, v any, err error) error {
 			input = fe.Value()
 		}
 		return loc, input
-	}, func(loc []any) bool {
-		return slices.ContainsFunc(bad, func(b []any) bool { return hasPrefix(loc, b) })
-	})
+	}, bad.covers)
 	if ve, ok := verr.(*ValidationError); ok {
 		errs = append(errs, ve.Errors...)
 	}
@@ -178,6 +173,9 @@ var (
 )
 
 func (w *jsonWalker) fail(fe FieldError, loc []any, input any) {
+	if len(w.errs) > maxErrors {
+		return // enough to say; the rest is cut anyway
+	}
 	fe.Loc, fe.Input = slices.Clone(loc), input
 	w.errs = append(w.errs, fe)
 }
@@ -470,7 +468,7 @@ func jsonOrder(t reflect.Type, loc []any) []any {
 		switch t.Kind() {
 		case reflect.Struct:
 			fields := jsonFields(t)
-			name := fmt.Sprint(k)
+			name := locPart(k)
 			i := slices.IndexFunc(fields, func(f jsonField) bool { return f.name == name })
 			if i < 0 {
 				out = append(out, len(fields), name)
@@ -549,16 +547,4 @@ func lookup(v any, loc []any) (any, bool) {
 		}
 	}
 	return v, true
-}
-
-func hasPrefix(loc, prefix []any) bool {
-	if len(loc) < len(prefix) {
-		return false
-	}
-	for i := range prefix {
-		if fmt.Sprint(loc[i]) != fmt.Sprint(prefix[i]) {
-			return false
-		}
-	}
-	return true
 }

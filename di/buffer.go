@@ -109,6 +109,9 @@ func (w *bufferedWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return w.ResponseWriter.Hijack()
 }
 
+// Unwrap gives http.ResponseController the real writer, for deadlines.
+func (w *bufferedWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // commit sends the buffered response to the real writer.
 func (w *bufferedWriter) commit() {
 	if w.passthrough {

@@ -87,27 +87,32 @@ func Security[T any](dep Dep[T], scopes ...string) Dep[T] {
 }
 
 // SecurityScopes are the scopes required where [Scopes] is used: those of
-// every [Security] above it, outermost first, without repeats.
+// every [Security] above it, outermost first, without repeats (FastAPI's
+// SecurityScopes). The value is shared by the requests of a route, so it
+// hands out copies.
 type SecurityScopes struct {
-	Scopes []string
+	scopes []string
 	joined string
 }
 
+// NewSecurityScopes returns the SecurityScopes of scopes, for tests that
+// call a dependency's function directly.
+func NewSecurityScopes(scopes ...string) SecurityScopes {
+	return SecurityScopes{scopes: slices.Clone(scopes), joined: strings.Join(scopes, " ")}
+}
+
+// List returns the scopes (FastAPI's scopes).
+func (s SecurityScopes) List() []string { return slices.Clone(s.scopes) }
+
 // String is the scopes joined by spaces, as in an OAuth 2.0 scope parameter
 // (FastAPI's scope_str).
-func (s SecurityScopes) String() string {
-	if s.joined == "" && len(s.Scopes) > 0 {
-		return strings.Join(s.Scopes, " ")
-	}
-	return s.joined
-}
+func (s SecurityScopes) String() string { return s.joined }
 
 // Has reports whether scope is among the required scopes.
-func (s SecurityScopes) Has(scope string) bool { return slices.Contains(s.Scopes, scope) }
+func (s SecurityScopes) Has(scope string) bool { return slices.Contains(s.scopes, scope) }
 
-func newSecurityScopes(scopes []string) SecurityScopes {
-	return SecurityScopes{Scopes: slices.Clip(scopes), joined: strings.Join(scopes, " ")}
-}
+// Len is the number of scopes.
+func (s SecurityScopes) Len() int { return len(s.scopes) }
 
 // Scopes is a dependency that yields the scopes required at the place where
 // it is used (FastAPI's SecurityScopes). A dependency that takes Scopes is
@@ -117,7 +122,7 @@ var Scopes = Dep[SecurityScopes]{u: use{d: &decl{
 	usesScopes: true,
 	slot:       newSlot[SecurityScopes],
 	compile: func(s site) runFunc {
-		v := newSecurityScopes(s.scopes)
+		v := NewSecurityScopes(s.scopes...)
 		return func(_ *gin.Context, f *frame) error {
 			store(f, s.out, v)
 			return nil

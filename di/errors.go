@@ -3,7 +3,6 @@ package di
 import (
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"slices"
 
@@ -14,6 +13,11 @@ import (
 // called runtime.Goexit); a cleanup that panics reports an error matching it.
 // The panic itself goes on to gin's Recovery with its stack intact.
 var ErrPanic = errors.New("di: panic")
+
+// ErrAborted is what cleanups see when the handler or a dependency aborted
+// the request with an error status (c.AbortWithStatusJSON(409, ...)) and
+// reported no error in c.Errors.
+var ErrAborted = errors.New("di: aborted with an error status")
 
 // HTTPError is an error with an HTTP answer (FastAPI's HTTPException): its
 // status, a detail rendered as {"detail": Detail}, and headers. Return one
@@ -90,10 +94,11 @@ type ErrorRenderer func(c *gin.Context, err error)
 // RenderDetail is the default renderer: FastAPI's {"detail": ...} bodies.
 // An *HTTPError gives its status, headers and detail (no body for statuses
 // that have none); a *ValidationError a 422 listing its errors; any other
-// error a 500 {"detail":"Internal Server Error"}, logged with slog and added
-// to c.Errors, never sent.
+// error a 500 {"detail":"Internal Server Error"} that says nothing of its
+// cause. Routes add such errors to c.Errors, where gin's Logger prints them,
+// whatever the renderer.
 func RenderDetail(c *gin.Context, err error) {
-	status, header, detail := answer(c, err)
+	status, header, detail := answer(err)
 	writeHeader(c, header)
 	if !bodyAllowed(status) {
 		c.Status(status)
@@ -107,7 +112,7 @@ func RenderDetail(c *gin.Context, err error) {
 // A string detail stays "detail"; any other detail, such as the list of a
 // validation error, goes to the extension member "errors".
 func RenderProblem(c *gin.Context, err error) {
-	status, header, detail := answer(c, err)
+	status, header, detail := answer(err)
 	writeHeader(c, header)
 	if !bodyAllowed(status) {
 		c.Status(status)
@@ -124,19 +129,32 @@ func RenderProblem(c *gin.Context, err error) {
 }
 
 // answer is what every renderer needs: the status, headers and detail of err.
-func answer(c *gin.Context, err error) (int, http.Header, any) {
+func answer(err error) (int, http.Header, any) {
 	var he *HTTPError
 	var ve *ValidationError
 	switch {
+	case internal(err):
+		return http.StatusInternalServerError, nil, http.StatusText(http.StatusInternalServerError)
 	case errors.As(err, &he):
 		return he.Status, he.Header, he.detail()
 	case errors.As(err, &ve):
 		return http.StatusUnprocessableEntity, nil, ve.Errors
-	default:
-		logError(c, "di: internal error", err)
-		_ = c.Error(err)
-		return http.StatusInternalServerError, nil, http.StatusText(http.StatusInternalServerError)
 	}
+	panic("unreachable")
+}
+
+// internal reports whether err is a failure rather than an answer: not an
+// HTTPError with a real status, nor a ValidationError.
+func internal(err error) bool {
+	var he *HTTPError
+	var ve *ValidationError
+	switch {
+	case errors.As(err, &he):
+		return he.Status < 100 || he.Status > 999
+	case errors.As(err, &ve):
+		return false
+	}
+	return true
 }
 
 func writeHeader(c *gin.Context, h http.Header) {
@@ -148,8 +166,4 @@ func writeHeader(c *gin.Context, h http.Header) {
 
 func bodyAllowed(status int) bool {
 	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
-}
-
-func logError(c *gin.Context, msg string, err error) {
-	slog.ErrorContext(c.Request.Context(), msg, "method", c.Request.Method, "route", c.FullPath(), "error", err)
 }

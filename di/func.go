@@ -1,13 +1,17 @@
 package di
 
-import "github.com/gin-gonic/gin"
+import (
+	"fmt"
+
+	"github.com/gin-gonic/gin"
+)
 
 // Func declares a dependency computed by fn for each request (FastAPI's
 // Depends). An error from fn ends the request: an [*HTTPError] is answered as
 // it says, a [*ValidationError] joins the request's 422, anything else is a
 // 500 that does not leak.
 func Func[T any](name string, fn func(c *gin.Context) (T, error)) Dep[T] {
-	return declareValue[T](name, nil, false, func(s site) runFunc {
+	return declareValue[T](name, nil, false, fn == nil, func(s site) runFunc {
 		return func(c *gin.Context, f *frame) error {
 			v, err := fn(c)
 			return put(f, s, v, nil, err)
@@ -17,7 +21,7 @@ func Func[T any](name string, fn func(c *gin.Context) (T, error)) Dep[T] {
 
 // Func1 declares a dependency computed from one other dependency.
 func Func1[A, T any](name string, a Dep[A], fn func(c *gin.Context, a A) (T, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u}, false, func(s site) runFunc {
+	return declareValue[T](name, []use{a.u}, false, fn == nil, func(s site) runFunc {
 		ia := s.in[0]
 		return func(c *gin.Context, f *frame) error {
 			v, err := fn(c, load[A](f, ia))
@@ -28,7 +32,7 @@ func Func1[A, T any](name string, a Dep[A], fn func(c *gin.Context, a A) (T, err
 
 // Func2 declares a dependency computed from two other dependencies.
 func Func2[A, B, T any](name string, a Dep[A], b Dep[B], fn func(c *gin.Context, a A, b B) (T, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u}, false, func(s site) runFunc {
+	return declareValue[T](name, []use{a.u, b.u}, false, fn == nil, func(s site) runFunc {
 		ia, ib := s.in[0], s.in[1]
 		return func(c *gin.Context, f *frame) error {
 			v, err := fn(c, load[A](f, ia), load[B](f, ib))
@@ -39,7 +43,7 @@ func Func2[A, B, T any](name string, a Dep[A], b Dep[B], fn func(c *gin.Context,
 
 // Func3 declares a dependency computed from three other dependencies.
 func Func3[A, B, C, T any](name string, a Dep[A], b Dep[B], c Dep[C], fn func(c *gin.Context, a A, b B, cc C) (T, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u, c.u}, false, func(s site) runFunc {
+	return declareValue[T](name, []use{a.u, b.u, c.u}, false, fn == nil, func(s site) runFunc {
 		ia, ib, ic := s.in[0], s.in[1], s.in[2]
 		return func(c *gin.Context, f *frame) error {
 			v, err := fn(c, load[A](f, ia), load[B](f, ib), load[C](f, ic))
@@ -50,7 +54,7 @@ func Func3[A, B, C, T any](name string, a Dep[A], b Dep[B], c Dep[C], fn func(c 
 
 // Func4 declares a dependency computed from four other dependencies.
 func Func4[A, B, C, D, T any](name string, a Dep[A], b Dep[B], c Dep[C], d Dep[D], fn func(c *gin.Context, a A, b B, cc C, d D) (T, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u, c.u, d.u}, false, func(s site) runFunc {
+	return declareValue[T](name, []use{a.u, b.u, c.u, d.u}, false, fn == nil, func(s site) runFunc {
 		ia, ib, ic, id := s.in[0], s.in[1], s.in[2], s.in[3]
 		return func(c *gin.Context, f *frame) error {
 			v, err := fn(c, load[A](f, ia), load[B](f, ib), load[C](f, ic), load[D](f, id))
@@ -80,7 +84,7 @@ type Cleanup func(err error) error
 // otherwise it is logged. Use [Dep.BeforeResponse] where the cleanup's
 // outcome must decide the response.
 func Resource[T any](name string, fn func(c *gin.Context) (T, Cleanup, error)) Dep[T] {
-	return declareValue[T](name, nil, true, func(s site) runFunc {
+	return declareValue[T](name, nil, true, fn == nil, func(s site) runFunc {
 		return func(c *gin.Context, f *frame) error {
 			v, cl, err := fn(c)
 			return put(f, s, v, cl, err)
@@ -90,7 +94,7 @@ func Resource[T any](name string, fn func(c *gin.Context) (T, Cleanup, error)) D
 
 // Resource1 declares a [Resource] acquired from one other dependency.
 func Resource1[A, T any](name string, a Dep[A], fn func(c *gin.Context, a A) (T, Cleanup, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u}, true, func(s site) runFunc {
+	return declareValue[T](name, []use{a.u}, true, fn == nil, func(s site) runFunc {
 		ia := s.in[0]
 		return func(c *gin.Context, f *frame) error {
 			v, cl, err := fn(c, load[A](f, ia))
@@ -101,7 +105,7 @@ func Resource1[A, T any](name string, a Dep[A], fn func(c *gin.Context, a A) (T,
 
 // Resource2 declares a [Resource] acquired from two other dependencies.
 func Resource2[A, B, T any](name string, a Dep[A], b Dep[B], fn func(c *gin.Context, a A, b B) (T, Cleanup, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u}, true, func(s site) runFunc {
+	return declareValue[T](name, []use{a.u, b.u}, true, fn == nil, func(s site) runFunc {
 		ia, ib := s.in[0], s.in[1]
 		return func(c *gin.Context, f *frame) error {
 			v, cl, err := fn(c, load[A](f, ia), load[B](f, ib))
@@ -112,7 +116,7 @@ func Resource2[A, B, T any](name string, a Dep[A], b Dep[B], fn func(c *gin.Cont
 
 // Resource3 declares a [Resource] acquired from three other dependencies.
 func Resource3[A, B, C, T any](name string, a Dep[A], b Dep[B], c Dep[C], fn func(c *gin.Context, a A, b B, cc C) (T, Cleanup, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u, c.u}, true, func(s site) runFunc {
+	return declareValue[T](name, []use{a.u, b.u, c.u}, true, fn == nil, func(s site) runFunc {
 		ia, ib, ic := s.in[0], s.in[1], s.in[2]
 		return func(c *gin.Context, f *frame) error {
 			v, cl, err := fn(c, load[A](f, ia), load[B](f, ib), load[C](f, ic))
@@ -123,7 +127,7 @@ func Resource3[A, B, C, T any](name string, a Dep[A], b Dep[B], c Dep[C], fn fun
 
 // Resource4 declares a [Resource] acquired from four other dependencies.
 func Resource4[A, B, C, D, T any](name string, a Dep[A], b Dep[B], c Dep[C], d Dep[D], fn func(c *gin.Context, a A, b B, cc C, d D) (T, Cleanup, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u, c.u, d.u}, true, func(s site) runFunc {
+	return declareValue[T](name, []use{a.u, b.u, c.u, d.u}, true, fn == nil, func(s site) runFunc {
 		ia, ib, ic, id := s.in[0], s.in[1], s.in[2], s.in[3]
 		return func(c *gin.Context, f *frame) error {
 			v, cl, err := fn(c, load[A](f, ia), load[B](f, ib), load[C](f, ic), load[D](f, id))
@@ -174,7 +178,10 @@ func put[T any](f *frame, s site, v T, cl Cleanup, err error) error {
 	return nil
 }
 
-func declareValue[T any](name string, deps []use, resource bool, compile func(site) runFunc) Dep[T] {
+func declareValue[T any](name string, deps []use, resource, nilFn bool, compile func(site) runFunc) Dep[T] {
+	if nilFn {
+		panic(fmt.Sprintf("di: %q: the function is nil", name))
+	}
 	d := declare(name, deps, compile, newSlot[T])
 	d.resource = resource
 	return Dep[T]{u: use{d: d}}

@@ -43,7 +43,7 @@ func cmpPositions(a, b []any) int {
 		case yInt:
 			return 1
 		default:
-			if c := cmp.Compare(fmt.Sprint(a[i]), fmt.Sprint(b[i])); c != 0 {
+			if c := cmp.Compare(locPart(a[i]), locPart(b[i])); c != 0 {
 				return c
 			}
 		}
@@ -98,4 +98,64 @@ func nsLoc(t reflect.Type, path string) []any {
 		}
 	}
 	return loc
+}
+
+// maxErrors caps the problems a 422 lists: a body of a million bad values
+// must not cost a million descriptions (FastAPI lists them all).
+const maxErrors = 100
+
+// capErrors keeps the first maxErrors problems and says that there are more.
+func capErrors(errs []FieldError) []FieldError {
+	if len(errs) <= maxErrors {
+		return errs
+	}
+	return append(errs[:maxErrors:maxErrors], FieldError{Type: "too_many_errors", Loc: []any{},
+		Msg: fmt.Sprintf("There are more than %d problems; only the first %d are listed", maxErrors, maxErrors)})
+}
+
+// locSet is a set of locations, to skip errors found at or below them.
+type locSet map[string]struct{}
+
+func newLocSet(errs []FieldError) locSet {
+	s := make(locSet, len(errs))
+	for _, e := range errs {
+		s[locKey(e.Loc)] = struct{}{}
+	}
+	return s
+}
+
+// covers reports whether loc is in the set or below a location in it.
+func (s locSet) covers(loc []any) bool {
+	for i := 1; i <= len(loc); i++ {
+		if _, ok := s[locKey(loc[:i])]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func locKey(loc []any) string {
+	var b strings.Builder
+	for _, p := range loc {
+		if n, ok := p.(int); ok {
+			b.WriteString("#" + strconv.Itoa(n))
+		} else {
+			b.WriteString("." + locPart(p))
+		}
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// locPart is a location's part as text.
+func locPart(p any) string {
+	switch v := p.(type) {
+	case string:
+		return v
+	case int:
+		return strconv.Itoa(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	}
+	return fmt.Sprint(p)
 }

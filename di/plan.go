@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -81,12 +82,13 @@ func store[T any](f *frame, i int, v T) { f.cells[i].(*slot[T]).v = v }
 
 // frame holds one request's values.
 type frame struct {
-	plan     *plan
-	cells    []cell
-	failed   []bool       // slots not computed because of a validation error below them
-	invalid  []FieldError // the request's validation errors so far
-	cleanups []pendingCleanup
-	buf      *bufferedWriter
+	plan         *plan
+	cells        []cell
+	failed       []bool       // slots not computed because of a validation error below them
+	invalid      []FieldError // the request's validation errors so far
+	cleanups     []pendingCleanup
+	buf          *bufferedWriter
+	errorsBefore int // len(c.Errors) when the route began
 }
 
 type pendingCleanup struct {
@@ -115,6 +117,9 @@ func (f *frame) reset() {
 		clear(f.failed)
 		clear(f.invalid)
 		f.invalid = f.invalid[:0]
+		if cap(f.invalid) > 4*maxErrors {
+			f.invalid = nil // do not keep a huge request's memory in the pool
+		}
 	}
 	clear(f.cleanups)
 	f.cleanups = f.cleanups[:0]
@@ -134,22 +139,31 @@ func (p *plan) acquire() *frame {
 // serve is the route's gin handler.
 func (p *plan) serve(c *gin.Context) {
 	f := p.acquire()
+	f.errorsBefore = len(c.Errors)
 	if p.buffered {
 		f.startBuffer(c)
+	}
+	if p.publish {
+		c.Set(frameKey{}, f)
 	}
 	completed := false
 	var failure error
 	// No recover: a panic keeps its stack on its way to gin's Recovery; the
 	// deferred cleanups still run, and see ErrPanic.
 	defer func() { p.finish(c, f, completed, failure) }()
-	if failure = p.resolve(c, f); failure != nil {
-		p.render(c, failure)
-		c.Abort()
-	} else {
+	switch failure = p.resolve(c, f); {
+	case failure == errAborted: // a dependency answered the request itself
+	case failure != nil:
+		p.fail(c, failure)
+	default:
 		p.handler(c, f)
 	}
 	completed = true
 }
+
+// errAborted ends resolution when a dependency aborted the request the gin
+// way (c.AbortWithStatusJSON...): it has answered, the handler must not run.
+var errAborted = errors.New("di: aborted by a dependency")
 
 // resolve runs the steps. A validation error skips what depends on it and
 // lets the rest run, so the 422 lists every error of the request; any other
@@ -169,29 +183,51 @@ func (p *plan) resolve(c *gin.Context, f *frame) error {
 			f.invalid = append(f.invalid, ve.Errors...)
 			f.failed[s.out] = true
 		}
+		if c.IsAborted() {
+			return errAborted
+		}
 	}
 	if len(f.invalid) > 0 {
-		return &ValidationError{Errors: slices.Clone(f.invalid)}
+		return &ValidationError{Errors: capErrors(slices.Clone(f.invalid))}
 	}
 	return nil
 }
 
+// fail answers the error that ended a request, and reports it to gin
+// (c.Errors, which gin's Logger prints) unless it is an answer by design.
+func (p *plan) fail(c *gin.Context, err error) {
+	if internal(err) {
+		_ = c.Error(err)
+	}
+	p.render(c, err)
+	c.Abort()
+}
+
 func (p *plan) finish(c *gin.Context, f *frame, completed bool, failure error) {
 	if len(f.cleanups) > 0 || f.buf != nil {
-		err := failure
-		if !completed {
-			err = ErrPanic
-		} else if err == nil {
-			if last := c.Errors.Last(); last != nil {
-				err = last.Err
-			}
-		}
-		p.cleanup(c, f, err, completed)
+		p.cleanup(c, f, requestError(c, f, completed, failure), completed)
 	}
 	if !p.publish {
 		f.reset()
 		p.pool.Put(f)
 	}
+}
+
+// requestError is the error the cleanups see: the one that ended the
+// request, else a panic, else what the handler reported in c.Errors (after
+// the route began), else an abort with an error status.
+func requestError(c *gin.Context, f *frame, completed bool, failure error) error {
+	switch {
+	case !completed:
+		return ErrPanic
+	case failure != nil && failure != errAborted:
+		return failure
+	case len(c.Errors) > f.errorsBefore:
+		return c.Errors.Last().Err
+	case c.IsAborted() && c.Writer.Status() >= 400:
+		return ErrAborted
+	}
+	return nil
 }
 
 // cleanup runs the cleanups in reverse order: those that run before the
@@ -207,10 +243,9 @@ func (p *plan) cleanup(c *gin.Context, f *frame, err error, completed bool) {
 			bw.discard()
 		case failed != nil && !bw.passthrough:
 			bw.discard()
-			p.render(c, failed)
-			c.Abort()
+			p.fail(c, failed)
 		case failed != nil:
-			logError(c, "di: cleanup failed after the response was flushed", failed)
+			_ = c.Error(fmt.Errorf("di: cleanup failed after the response was flushed: %w", failed))
 		default:
 			bw.commit()
 		}
@@ -221,11 +256,10 @@ func (p *plan) cleanup(c *gin.Context, f *frame, err error, completed bool) {
 		return
 	}
 	if completed && !c.Writer.Written() {
-		p.render(c, failed)
-		c.Abort()
+		p.fail(c, failed)
 		return
 	}
-	logError(c, "di: cleanup failed after the response was written", failed)
+	_ = c.Error(fmt.Errorf("di: cleanup failed after the response was written: %w", failed))
 }
 
 // runCleanups runs, last first, the cleanups whose timing is before. Each
@@ -246,7 +280,7 @@ func runCleanups(list []pendingCleanup, before bool, err error) (seen, failed er
 func runCleanup(fn Cleanup, err error) (failed error) {
 	defer func() {
 		if v := recover(); v != nil {
-			failed = fmt.Errorf("%w in a cleanup: %v", ErrPanic, v)
+			failed = fmt.Errorf("%w in a cleanup: %v\n%s", ErrPanic, v, debug.Stack())
 		}
 	}()
 	return fn(err)
@@ -279,20 +313,27 @@ func keyOf(u use, scopes []string) cacheKey {
 	return key
 }
 
+// compileConfig is what a route's plan depends on besides its graph.
+type compileConfig struct {
+	overrides map[*decl]use
+	render    ErrorRenderer
+	publish   bool // keep every frame on its context, for Get
+}
+
 // compile builds the plan of a route whose dependencies are routeDeps (values
 // discarded) and then h's. It panics on wiring mistakes, which exist from
 // startup on: a cycle brought in by an override, a cleanup that would outlive
 // what it uses.
-func compile(routeDeps []use, h *Handler, overrides map[*decl]use, render ErrorRenderer) *plan {
-	if render == nil {
-		render = RenderDetail
+func compile(routeDeps []use, h *Handler, cfg compileConfig) *plan {
+	if cfg.render == nil {
+		cfg.render = RenderDetail
 	}
 	cp := &compiler{
-		overrides: overrides,
-		plan:      &plan{render: render, publish: h.publish},
+		overrides: cfg.overrides,
+		plan:      &plan{render: cfg.render, publish: h.publish || cfg.publish},
 		cached:    map[cacheKey]int{},
 	}
-	if h.publish {
+	if cp.plan.publish {
 		cp.plan.index = map[*decl]int{}
 	}
 	for _, u := range routeDeps {
@@ -309,15 +350,16 @@ func compile(routeDeps []use, h *Handler, overrides map[*decl]use, render ErrorR
 
 func (cp *compiler) visit(u use, above []string) (out int, before bool) {
 	scopes := union(slices.Clone(above), u.scopes)
-	key := keyOf(u, scopes)
-	if slot, ok := cp.cached[key]; ok && !u.noCache {
-		return slot, cp.before[slot]
-	}
-
-	d := u.d
-	if r, ok := cp.overrides[d]; ok {
+	key := keyOf(u, scopes) // an override keeps the key of what it replaces
+	d, noCache, cleanBefore := u.d, u.noCache, u.before
+	if r, ok := cp.overrides[u.d]; ok {
 		d = r.d
-		scopes = union(scopes, r.scopes) // the override keeps the scopes of the place it takes
+		scopes = union(scopes, r.scopes) // and the scopes of the place it takes
+		noCache = noCache || r.noCache
+		cleanBefore = cleanBefore || r.before
+	}
+	if slot, ok := cp.cached[key]; ok && !noCache {
+		return slot, cp.before[slot]
 	}
 	if slices.Contains(cp.path, d) {
 		panic(fmt.Sprintf("di: dependency cycle: %s -> %s; an override must not depend on what it replaces", names(cp.path), d.name))
@@ -327,7 +369,7 @@ func (cp *compiler) visit(u use, above []string) (out int, before bool) {
 	for i, child := range d.deps {
 		var childBefore bool
 		in[i], childBefore = cp.visit(child, scopes)
-		if childBefore && d.resource && !u.before {
+		if childBefore && d.resource && !cleanBefore {
 			panic(fmt.Sprintf("di: %q cleans up after the response but uses %q, whose cleanup runs before it; mark %q BeforeResponse too", d.name, d.deps[i].d.name, d.name))
 		}
 		before = before || childBefore
@@ -340,8 +382,8 @@ func (cp *compiler) visit(u use, above []string) (out int, before bool) {
 	if d.slot().holdsPointers() {
 		p.clears = append(p.clears, out)
 	}
-	p.steps = append(p.steps, step{run: d.compile(site{in: in, out: out, scopes: scopes, before: u.before}), in: in, out: out})
-	if u.before && d.resource {
+	p.steps = append(p.steps, step{run: d.compile(site{in: in, out: out, scopes: scopes, before: cleanBefore}), in: in, out: out})
+	if cleanBefore && d.resource {
 		p.buffered = true
 		before = true
 	}

@@ -1,6 +1,7 @@
 package di_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -106,11 +107,18 @@ func TestSecurityScopesValue(t *testing.T) {
 	e := gin.New()
 	di.NewRouter(e).GET("/", di.Handle1(di.Security(di.Security(dep, "b", "a"), "a", "c"), func(c *gin.Context, _ bool) { c.Status(204) }))
 	serve(e, "GET", "/", "")
-	if strings.Join(got.Scopes, ",") != "b,a,c" || got.String() != "b a c" || !got.Has("b") || got.Has("d") {
-		t.Fatalf("scopes %q, string %q", got.Scopes, got.String())
+	if strings.Join(got.List(), ",") != "b,a,c" || got.String() != "b a c" || !got.Has("b") || got.Has("d") || got.Len() != 3 {
+		t.Fatalf("scopes %q, string %q", got.List(), got.String())
 	}
-	if (di.SecurityScopes{Scopes: []string{"x", "y"}}).String() != "x y" {
-		t.Fatal("a SecurityScopes built by hand must join its scopes")
+	if s := di.NewSecurityScopes("x", "y"); s.String() != "x y" || s.Len() != 2 {
+		t.Fatal("NewSecurityScopes")
+	}
+	// The value is shared by a route's requests: changing a list it gave
+	// changes nothing for the next request.
+	got.List()[0] = "evil"
+	serve(e, "GET", "/", "")
+	if got.List()[0] != "b" {
+		t.Fatalf("scopes changed to %q", got.List())
 	}
 }
 
@@ -331,5 +339,46 @@ func TestDependencyPanicsAtStartup(t *testing.T) {
 	}
 	if one.Name() != "one" || zero.Name() != "<zero di.Dep>" {
 		t.Fatal("Name")
+	}
+}
+
+func TestManyProblemsAreCappedAndCheap(t *testing.T) {
+	// Thousands of bad values must cost linear time and give a bounded 422.
+	type item struct {
+		Name string `json:"name" binding:"required"`
+	}
+	type order struct {
+		Items []item   `json:"items" binding:"dive"`
+		Tags  []string `json:"tags"`
+	}
+	e := gin.New()
+	di.NewRouter(e).POST("/", di.Handle1(di.Body[order](), func(*gin.Context, order) {}))
+	n := 20000
+	body := `{"items":[` + strings.Repeat(`{},`, n-1) + `{}],"tags":[` + strings.Repeat(`1,`, n-1) + `1]}`
+	w := serve(e, "POST", "/", body, "Content-Type", "application/json") // quadratic matching took minutes here
+	var got struct {
+		Detail []di.FieldError `json:"detail"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || w.Code != 422 {
+		t.Fatalf("%d %v", w.Code, err)
+	}
+	if len(got.Detail) != 101 || got.Detail[100].Type != "too_many_errors" {
+		t.Fatalf("%d problems, last %+v", len(got.Detail), got.Detail[len(got.Detail)-1])
+	}
+}
+
+func TestRequiredEmbeddedPointerDoesNotPanic(t *testing.T) {
+	type Emb struct {
+		X int `json:"x"`
+	}
+	type body struct {
+		*Emb `binding:"required"`
+		Name string `json:"name"`
+	}
+	e := gin.New()
+	di.NewRouter(e).POST("/", di.Handle1(di.Body[body](), func(c *gin.Context, b body) { c.String(200, b.Name) }))
+	w := serve(e, "POST", "/", `{"name":"x"}`, "Content-Type", "application/json")
+	if w.Code != 422 {
+		t.Fatalf("got %d %s", w.Code, w.Body)
 	}
 }

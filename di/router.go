@@ -35,7 +35,15 @@ func Dependencies(deps ...Dependency) Option {
 // RenderErrors sets how the router's routes answer errors; the default is
 // [RenderDetail].
 func RenderErrors(render ErrorRenderer) Option {
-	return func(r *Router) { r.reg.render = render }
+	return func(r *Router) { r.reg.cfg.render = render }
+}
+
+// PublishValues keeps each request's values on its gin context, so that
+// any gin handler or middleware of the request reads them with [Get], also
+// after c.Next() returns (to log the current user, say). It costs an
+// allocation per request: the values can no longer be pooled.
+func PublishValues() Option {
+	return func(r *Router) { r.reg.cfg.publish = true }
 }
 
 // NewRouter returns a Router that registers routes on routes, a *gin.Engine
@@ -44,7 +52,7 @@ func NewRouter(routes gin.IRouter, opts ...Option) *Router {
 	if routes == nil {
 		panic("di: NewRouter needs a gin router: a *gin.Engine or a *gin.RouterGroup")
 	}
-	r := &Router{reg: &registry{render: RenderDetail}, routes: routes}
+	r := &Router{reg: &registry{cfg: compileConfig{render: RenderDetail}}, routes: routes}
 	for _, opt := range opts {
 		opt(r)
 	}
@@ -81,8 +89,7 @@ func (r *Router) Handle(method, relativePath string, h *Handler) {
 			}
 		}
 	}
-	r.reg.add(rt)
-	r.routes.Handle(method, relativePath, rt.serve)
+	r.reg.add(rt, func() { r.routes.Handle(method, relativePath, rt.serve) })
 }
 
 // GET registers h for GET requests to relativePath.
@@ -119,6 +126,9 @@ func (r *Router) Routes() []Route {
 	for i, rt := range r.reg.routes {
 		out[i] = rt.info
 		out[i].Security = slices.Clone(rt.info.Security)
+		for j := range out[i].Security {
+			out[i].Security[j].Scopes = slices.Clone(out[i].Security[j].Scopes)
+		}
 	}
 	return out
 }
@@ -161,10 +171,9 @@ type SecurityRequirement struct {
 }
 
 type registry struct {
-	mu        sync.Mutex
-	render    ErrorRenderer
-	overrides map[*decl]use
-	routes    []*route
+	mu     sync.Mutex
+	cfg    compileConfig
+	routes []*route
 }
 
 type route struct {
@@ -176,26 +185,30 @@ type route struct {
 
 func (rt *route) serve(c *gin.Context) { rt.plan.Load().serve(c) }
 
-func (reg *registry) add(rt *route) {
+// add compiles rt and registers it with gin, then records it: a route gin
+// refuses (a conflict of paths) is not in the registry.
+func (reg *registry) add(rt *route, register func()) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
-	rt.plan.Store(compile(rt.deps, rt.handler, reg.overrides, reg.render))
+	rt.plan.Store(compile(rt.deps, rt.handler, reg.cfg))
+	register()
 	reg.routes = append(reg.routes, rt)
 }
 
 func (reg *registry) setOverrides(change func(map[*decl]use)) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
-	next := maps.Clone(reg.overrides)
-	if next == nil {
-		next = map[*decl]use{}
+	cfg := reg.cfg
+	cfg.overrides = maps.Clone(reg.cfg.overrides)
+	if cfg.overrides == nil {
+		cfg.overrides = map[*decl]use{}
 	}
-	change(next)
+	change(cfg.overrides)
 	plans := make([]*plan, len(reg.routes))
 	for i, rt := range reg.routes {
-		plans[i] = compile(rt.deps, rt.handler, next, reg.render)
+		plans[i] = compile(rt.deps, rt.handler, cfg)
 	}
-	reg.overrides = next
+	reg.cfg = cfg
 	for i, rt := range reg.routes {
 		rt.plan.Store(plans[i])
 	}

@@ -74,7 +74,7 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 		if !ok {
 			return nil, ginauth.InvalidToken("The access token is unknown or expired")
 		}
-		for _, scope := range required.Scopes {
+		for _, scope := range required.List() {
 			if !granted[scope] {
 				return nil, di.Error(http.StatusUnauthorized, "Not enough permissions").
 					WithHeader("WWW-Authenticate", `Bearer scope="`+required.String()+`"`)
