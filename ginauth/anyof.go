@@ -1,6 +1,7 @@
 package ginauth
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -30,6 +31,9 @@ func AnyOf[T any](schemes ...Scheme[T]) di.Dep[T] {
 	reads := make([]func(*gin.Context) (T, bool, error), len(schemes))
 	for i, s := range schemes {
 		st := s.settings()
+		if slices.Contains(names, st.info.name) {
+			panic(fmt.Sprintf("ginauth: AnyOf: two schemes are named %q: give them distinct SchemeNames, as the docs list each under its name", st.info.name))
+		}
 		info.alternatives = append(info.alternatives, st.info)
 		names = append(names, st.info.name)
 		if !slices.Contains(challenges, st.challenge) {

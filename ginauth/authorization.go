@@ -109,3 +109,17 @@ func titleCase(s string) string {
 	}
 	return string(b)
 }
+
+// isToken reports whether s is an RFC 9110 token, as a scheme name must be.
+func isToken(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if ch <= ' ' || ch >= 0x7f || strings.IndexByte("\"(),/:;<=>?@[\\]{}", ch) >= 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -42,6 +42,10 @@ func (s BearerCookie) name() string {
 	if !strings.HasPrefix(s.CookieName, "__Host-") {
 		panic(fmt.Sprintf("ginauth: BearerCookie %q: the name must start with __Host-, so that browsers only take the cookie from this host, over HTTPS, for every path", s.CookieName))
 	}
+	if (&http.Cookie{Name: s.CookieName}).Valid() != nil {
+		// net/http would write no Set-Cookie for it, and never read it.
+		panic(fmt.Sprintf("ginauth: BearerCookie %q is not a valid cookie name: use letters, digits and !#$%%&'*+-.^_`|~", s.CookieName))
+	}
 	return s.CookieName
 }
 
@@ -59,19 +63,35 @@ func (s BearerCookie) settings() settings {
 }
 
 func (s BearerCookie) reader() func(*gin.Context) (string, bool, error) {
-	cop := http.NewCrossOriginProtection()
-	for _, o := range s.TrustedOrigins {
-		if err := cop.AddTrustedOrigin(o); err != nil {
-			panic(fmt.Sprintf("ginauth: BearerCookie: trusted origin %q: %v", o, err))
-		}
-	}
+	sameOrigin := crossOriginCheck("BearerCookie", s.TrustedOrigins)
 	name := s.name()
 	return func(c *gin.Context) (string, bool, error) {
 		token, found, err := cookieToken(c, name, s.MaxTokenBytes)
-		if found && cop.Check(c.Request) != nil {
-			return "", false, di.Error(http.StatusForbidden, "Cross-origin request refused")
+		if found {
+			if err := sameOrigin(c); err != nil {
+				return "", false, err
+			}
 		}
 		return token, found, err
+	}
+}
+
+// crossOriginCheck returns the check that cookie schemes run when they found
+// their cookie, which browsers attach to requests that other sites make: a
+// request that changes state from another origin, as net/http's
+// CrossOriginProtection judges it, is a 403.
+func crossOriginCheck(scheme string, trusted []string) func(*gin.Context) error {
+	cop := http.NewCrossOriginProtection()
+	for _, o := range trusted {
+		if err := cop.AddTrustedOrigin(o); err != nil {
+			panic(fmt.Sprintf("ginauth: %s: trusted origin %q: %v", scheme, o, err))
+		}
+	}
+	return func(c *gin.Context) error {
+		if cop.Check(c.Request) != nil {
+			return di.Error(http.StatusForbidden, "Cross-origin request refused")
+		}
+		return nil
 	}
 }
 
@@ -86,11 +106,21 @@ func cookieToken(c *gin.Context, name string, maxBytes int) (string, bool, error
 	return token, true, nil
 }
 
-// SetCookie sends token in the scheme's cookie for maxAge: Secure, HttpOnly,
-// SameSite=Strict, Path=/.
+// SetCookie sends token in the scheme's cookie for maxAge, rounded up to
+// whole seconds: Secure, HttpOnly, SameSite=Strict, Path=/. A maxAge of 0
+// makes a session cookie, which the browser keeps until it closes; a
+// negative one deletes the cookie, as [BearerCookie.ClearCookie] does.
 func (s BearerCookie) SetCookie(c *gin.Context, token string, maxAge time.Duration) {
+	if maxAge < 0 {
+		s.ClearCookie(c)
+		return
+	}
+	secs := int(maxAge / time.Second)
+	if maxAge%time.Second != 0 {
+		secs++ // 500ms must not become 0: a session cookie, which lives longer
+	}
 	http.SetCookie(c.Writer, &http.Cookie{
-		Name: s.name(), Value: token, Path: "/", MaxAge: int(maxAge / time.Second),
+		Name: s.name(), Value: token, Path: "/", MaxAge: secs,
 		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode,
 	})
 }

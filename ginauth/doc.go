@@ -44,8 +44,9 @@
 //   - HTTP Basic wants canonical padded base64 and UTF-8 credentials without
 //     control characters, splits at the first colon, refuses an empty user
 //     name, and says charset="UTF-8" in its challenge.
-//   - Cookie schemes read exactly one cookie of their name; an API key header
-//     or query parameter given twice is a 400.
+//   - Cookie schemes read exactly one cookie of their name, and refuse (403)
+//     cross-origin requests that change state, since browsers send cookies
+//     with them; an API key header or query parameter given twice is a 400.
 //
 // # Beyond FastAPI
 //

@@ -3,6 +3,7 @@ package ginauth
 import (
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"mime"
 	"net/http"
@@ -86,11 +87,20 @@ func passwordForm(name string, strict bool) di.Dep[*OAuth2PasswordRequestForm] {
 func postForm(c *gin.Context) (url.Values, error) {
 	r := c.Request
 	r.Body = http.MaxBytesReader(c.Writer, r.Body, maxFormBytes)
+	// The body is parsed apart from the query string, whose errors
+	// (net/http's ParseForm reports "?a=%zz" or "?a;b" as its own) say
+	// nothing of the body; ParseForm then adds the query to r.Form, for
+	// whoever reads it later, and its error is not ours.
 	var err error
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "multipart/form-data" {
+		_ = r.ParseForm() // the query only: ParseForm leaves multipart bodies alone
 		err = r.ParseMultipartForm(maxFormBytes)
-	} else {
-		err = r.ParseForm()
+	} else if r.PostForm == nil {
+		var body url.Values
+		if body, err = urlencodedBody(r); err == nil {
+			r.PostForm = body
+			_ = r.ParseForm()
+		}
 	}
 	if err != nil {
 		var tooLarge *http.MaxBytesError
@@ -105,6 +115,31 @@ func postForm(c *gin.Context) (url.Values, error) {
 		}
 	}
 	return r.PostForm, nil
+}
+
+// urlencodedBody parses the body as net/http's ParseForm does, without the
+// query: an application/x-www-form-urlencoded body of a POST, PUT or PATCH,
+// nothing otherwise.
+func urlencodedBody(r *http.Request) (url.Values, error) {
+	if r.Method != http.MethodPost && r.Method != http.MethodPut && r.Method != http.MethodPatch || r.Body == nil {
+		return url.Values{}, nil
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return url.Values{}, nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return nil, err
+	}
+	if mt != "application/x-www-form-urlencoded" {
+		return url.Values{}, nil
+	}
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	return url.ParseQuery(string(b))
 }
 
 // formUnescape decodes a form-encoded client id or secret, which must then

@@ -1,6 +1,7 @@
 package ginauth
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -33,8 +34,8 @@ func (s HTTPBase) Dep() di.Dep[*HTTPAuthorizationCredentials] {
 
 // OpenAPI is the scheme's entry: an http scheme, named as given.
 func (s HTTPBase) OpenAPI() SecuritySchemeObject {
-	if s.Scheme == "" {
-		panic("ginauth: HTTPBase needs a Scheme, such as \"bearer\"")
+	if !isToken(s.Scheme) {
+		panic(fmt.Sprintf("ginauth: HTTPBase needs a Scheme that is an HTTP token, such as \"bearer\"; got %q", s.Scheme))
 	}
 	return SecuritySchemeObject{Type: "http", Scheme: s.Scheme, Description: s.Description}
 }

@@ -99,6 +99,7 @@ func TestIncompleteSchemesPanicAtStartup(t *testing.T) {
 		}},
 		{"OpenIdConnect needs an OpenIDConnectURL", func() { ginauth.OpenIdConnect{}.Dep() }},
 		{"HTTPBase needs a Scheme", func() { ginauth.HTTPBase{}.Dep() }},
+		{`an HTTP token, such as "bearer"; got "my scheme"`, func() { ginauth.HTTPBase{Scheme: "my scheme"}.Dep() }},
 		{"APIKeyHeader needs a Name", func() { ginauth.APIKeyHeader{}.Dep() }},
 		{"APIKeyQuery needs a Name", func() { ginauth.APIKeyQuery{}.Dep() }},
 		{"APIKeyCookie needs a Name", func() { ginauth.APIKeyCookie{}.Dep() }},
