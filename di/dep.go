@@ -2,6 +2,7 @@ package di
 
 import (
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 
@@ -110,6 +111,9 @@ func (s SecurityScopes) String() string { return s.joined }
 
 // Has reports whether scope is among the required scopes.
 func (s SecurityScopes) Has(scope string) bool { return slices.Contains(s.scopes, scope) }
+
+// All yields the scopes, outermost first, without copying them.
+func (s SecurityScopes) All() iter.Seq[string] { return slices.Values(s.scopes) }
 
 // Len is the number of scopes.
 func (s SecurityScopes) Len() int { return len(s.scopes) }

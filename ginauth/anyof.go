@@ -11,6 +11,14 @@ import (
 	"github.com/gindepends/gindepends/di"
 )
 
+// Credential is what [AnyOf] found: the credential, and the name of the
+// scheme it came from, so that a handler can tell an API key from a token.
+// Both are zero when none was found and AutoError is off everywhere.
+type Credential[T any] struct {
+	Value  T
+	Scheme string
+}
+
 // AnyOf declares a dependency on the first credential present among
 // schemes, tried in order: an API key in a header, a query parameter or a
 // cookie; an API key or an OAuth2 token. The docs list the schemes as
@@ -19,9 +27,13 @@ import (
 //
 // A credential that is present but bad fails at once, even if a later
 // scheme would accept another. When none is present, the answer is 401
-// {"detail":"Not authenticated"} with every scheme's challenge, unless all
-// the schemes have AutoError Off, which gives the zero value.
-func AnyOf[T any](schemes ...Scheme[T]) di.Dep[T] {
+// {"detail":"Not authenticated"} with every scheme's challenge (or what the
+// first scheme's NotAuthenticated makes), unless all the schemes have
+// AutoError Off, which gives the zero Credential.
+//
+// AnyOf reads the schemes itself: overriding a scheme's Dep in a test does not
+// change it; override the AnyOf.
+func AnyOf[T any](schemes ...Scheme[T]) di.Dep[Credential[T]] {
 	if len(schemes) < 2 {
 		panic("ginauth: AnyOf needs two schemes or more; use the scheme's Dep for one")
 	}
@@ -43,20 +55,32 @@ func AnyOf[T any](schemes ...Scheme[T]) di.Dep[T] {
 		reads[i] = s.reader()
 	}
 	info.name = strings.Join(names, " | ")
-	missing := di.Error(http.StatusUnauthorized, "Not authenticated")
-	for _, ch := range challenges {
-		missing = missing.WithHeader("WWW-Authenticate", ch)
+	var missing error
+	if first := schemes[0].settings(); first.notAuthenticated != nil {
+		missing = first.missing()
+	} else {
+		e := di.Error(http.StatusUnauthorized, "Not authenticated")
+		for _, ch := range challenges {
+			e = e.WithHeader("WWW-Authenticate", ch)
+		}
+		missing = e
 	}
-	return di.Scheme(info, func(c *gin.Context) (T, error) {
-		var zero T
-		for _, read := range reads {
+	return di.Scheme(info, func(c *gin.Context) (Credential[T], error) {
+		for i, read := range reads {
 			if v, found, err := read(c); err != nil || found {
-				return v, err
+				return Credential[T]{Value: v, Scheme: names[i]}, err
 			}
 		}
 		if autoError {
-			return zero, missing
+			return Credential[T]{}, missing
 		}
-		return zero, nil
+		return Credential[T]{}, nil
 	})
+}
+
+// ValueOf declares a dependency on the value of what dep found, for
+// alternatives of one kind, where which one does not matter: an API key in a
+// header or a cookie.
+func ValueOf[T any](dep di.Dep[Credential[T]]) di.Dep[T] {
+	return di.Func1(dep.Name(), dep, func(_ *gin.Context, c Credential[T]) (T, error) { return c.Value, nil })
 }

@@ -16,14 +16,14 @@ func TestAnyOfAPIKeyInHeaderQueryOrCookie(t *testing.T) {
 	header := ginauth.APIKeyHeader{Name: "X-API-Key"}
 	query := ginauth.APIKeyQuery{Name: "api_key"}
 	cookie := ginauth.APIKeyCookie{Name: "api_key"}
-	e := serveDep(ginauth.AnyOf[string](header, query, cookie), showString)
+	e := serveDep(ginauth.AnyOf[string](header, query, cookie), showCredential)
 	off := serveDep(ginauth.AnyOf[string](
 		ginauth.APIKeyHeader{Name: "X-API-Key", AutoError: ginauth.Off},
 		ginauth.APIKeyQuery{Name: "api_key", AutoError: ginauth.Off},
 		ginauth.APIKeyCookie{Name: "api_key", AutoError: ginauth.Off},
-	), showString)
+	), showCredential)
 	// One Off, two On: a missing key is still an error.
-	mixed := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-API-Key", AutoError: ginauth.Off}, query), showString)
+	mixed := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-API-Key", AutoError: ginauth.Off}, query), showCredential)
 	// The API key schemes all challenge with APIKey: it is sent once.
 	missing := answer{401, "APIKey", notAuthenticated}
 	for _, tc := range []struct {
@@ -65,15 +65,15 @@ func TestAnyOfAPIKeyOrOAuth2Token(t *testing.T) {
 	keyFirst := serveDep(ginauth.AnyOf[string](
 		ginauth.APIKeyHeader{Name: "X-API-Key"},
 		ginauth.OAuth2PasswordBearer{TokenURL: "token", Realm: "api"},
-	), showString)
+	), showCredential)
 	tokenFirst := serveDep(ginauth.AnyOf[string](
 		ginauth.OAuth2PasswordBearer{TokenURL: "token"},
 		ginauth.APIKeyHeader{Name: "X-API-Key"},
-	), showString)
+	), showCredential)
 	off := serveDep(ginauth.AnyOf[string](
 		ginauth.APIKeyHeader{Name: "X-API-Key", AutoError: ginauth.Off},
 		ginauth.OAuth2PasswordBearer{TokenURL: "token", AutoError: ginauth.Off},
-	), showString)
+	), showCredential)
 	malformed := answer{401, `Bearer error="invalid_token", error_description="The access token is malformed"`, `{"detail":"Could not validate credentials"}`}
 	for _, tc := range []struct {
 		name   string
@@ -104,7 +104,7 @@ func TestAnyOfAPIKeyOrOAuth2Token(t *testing.T) {
 }
 
 func TestAnyOfHTTPSchemes(t *testing.T) {
-	e := serveDep(ginauth.AnyOf[*ginauth.HTTPAuthorizationCredentials](ginauth.HTTPBearer{}, ginauth.HTTPDigest{}), func(c *ginauth.HTTPAuthorizationCredentials) string {
+	e := serveDep(ginauth.ValueOf(ginauth.AnyOf[*ginauth.HTTPAuthorizationCredentials](ginauth.HTTPBearer{}, ginauth.HTTPDigest{})), func(c *ginauth.HTTPAuthorizationCredentials) string {
 		if c == nil {
 			return "nil"
 		}
@@ -117,7 +117,7 @@ func TestAnyOfHTTPSchemes(t *testing.T) {
 }
 
 func TestAnyOfWithBearerCookieKeepsItsCrossOriginCheck(t *testing.T) {
-	e := serveDep(ginauth.AnyOf[string](ginauth.OAuth2PasswordBearer{TokenURL: "token"}, ginauth.BearerCookie{}), showString)
+	e := serveDep(ginauth.AnyOf[string](ginauth.OAuth2PasswordBearer{TokenURL: "token"}, ginauth.BearerCookie{}), showCredential)
 	crossSite := []string{"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"}
 	withCookie := append([]string{"Cookie", tokenCookie("ck")}, crossSite...)
 	check(t, do(e, request{method: "POST", header: withCookie}), crossOrigin)
@@ -128,7 +128,7 @@ func TestAnyOfWithBearerCookieKeepsItsCrossOriginCheck(t *testing.T) {
 	// Both Bearer challenges are the same: sent once.
 	check(t, do(e, request{method: "POST", header: crossSite}), answer{401, "Bearer", notAuthenticated})
 
-	cookieFirst := serveDep(ginauth.AnyOf[string](ginauth.BearerCookie{}, ginauth.OAuth2PasswordBearer{TokenURL: "token"}), showString)
+	cookieFirst := serveDep(ginauth.AnyOf[string](ginauth.BearerCookie{}, ginauth.OAuth2PasswordBearer{TokenURL: "token"}), showCredential)
 	check(t, do(cookieFirst, request{method: "POST", header: append([]string{"Authorization", "Bearer hd"}, withCookie...)}), crossOrigin)
 	check(t, do(cookieFirst, request{method: "POST", header: append([]string{"Authorization", "Bearer hd"}, crossSite...)}), answer{200, "", "key=hd"})
 }
@@ -143,8 +143,8 @@ func TestAnyOfInTheRegistry(t *testing.T) {
 
 	e := gin.New()
 	r := di.NewRouter(e)
-	r.GET("/keys", di.Handle1(keys, func(*gin.Context, string) {}))
-	r.GET("/items", di.Handle1(di.Security(keyOrToken, "items"), func(*gin.Context, string) {}))
+	r.GET("/keys", di.Handle1(keys, func(*gin.Context, ginauth.Credential[string]) {}))
+	r.GET("/items", di.Handle1(di.Security(keyOrToken, "items"), func(*gin.Context, ginauth.Credential[string]) {}))
 	routes := r.Routes()
 
 	describe := func(req di.SecurityRequirement) string {
@@ -190,7 +190,7 @@ func TestAnyOfInTheRegistry(t *testing.T) {
 
 	// A scope that the OAuth2 alternative does not declare is refused at registration.
 	msg := mustPanic(t, func() {
-		r.GET("/admin", di.Handle1(di.Security(keyOrToken, "admin"), func(*gin.Context, string) {}))
+		r.GET("/admin", di.Handle1(di.Security(keyOrToken, "admin"), func(*gin.Context, ginauth.Credential[string]) {}))
 	})
 	if !strings.Contains(msg, `scope "admin" is not declared`) {
 		t.Errorf("panic %q", msg)
@@ -212,7 +212,7 @@ func TestAnyOfConfiguration(t *testing.T) {
 	if want := `ginauth: AnyOf: two schemes are named "APIKeyHeader": give them distinct SchemeNames, as the docs list each under its name`; msg != want {
 		t.Errorf("panic %q\nwant  %q", msg, want)
 	}
-	e := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-A"}, ginauth.APIKeyHeader{Name: "X-B", SchemeName: "keyB"}), showString)
+	e := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-A"}, ginauth.APIKeyHeader{Name: "X-B", SchemeName: "keyB"}), showCredential)
 	check(t, do(e, request{header: []string{"X-B", "b"}}), answer{200, "", "key=b"})
 	// A misconfigured alternative panics as the scheme itself would.
 	if msg := mustPanic(t, func() { ginauth.AnyOf[string](ginauth.APIKeyHeader{}, ginauth.APIKeyQuery{Name: "k"}) }); !strings.Contains(msg, "needs a Name") {
@@ -221,4 +221,24 @@ func TestAnyOfConfiguration(t *testing.T) {
 	if msg := mustPanic(t, func() { ginauth.AnyOf[string](ginauth.BearerCookie{CookieName: "sid"}, ginauth.APIKeyQuery{Name: "k"}) }); !strings.Contains(msg, "must start with __Host-") {
 		t.Errorf("panic %q", msg)
 	}
+}
+
+// showCredential renders what AnyOf found as showString renders a value.
+func showCredential(c ginauth.Credential[string]) string { return showString(c.Value) }
+
+func TestAnyOfSaysWhichSchemeMatched(t *testing.T) {
+	// An API key and a bearer token are both strings: the handler must know
+	// which it got, or an API key sent as a bearer token would pass as a key.
+	e := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-Key"}, ginauth.OAuth2PasswordBearer{TokenURL: "t"}),
+		func(c ginauth.Credential[string]) string { return c.Scheme + ":" + c.Value })
+	check(t, do(e, request{header: []string{"X-Key", "k1"}}), answer{200, "", "APIKeyHeader:k1"})
+	check(t, do(e, request{header: []string{"Authorization", "Bearer k1"}}), answer{200, "", "OAuth2PasswordBearer:k1"})
+	off := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-Key", AutoError: ginauth.Off}, ginauth.APIKeyQuery{Name: "k", AutoError: ginauth.Off}),
+		func(c ginauth.Credential[string]) string { return "[" + c.Scheme + ":" + c.Value + "]" })
+	check(t, do(off, request{}), answer{200, "", "[:]"})
+}
+
+func TestAnyOfUsesTheFirstSchemesNotAuthenticated(t *testing.T) {
+	e := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-Key", NotAuthenticated: ginauth.Legacy403}, ginauth.APIKeyQuery{Name: "k"}), showCredential)
+	check(t, do(e, request{}), answer{403, "", notAuthenticated})
 }

@@ -2,8 +2,8 @@ package ginauth
 
 import (
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -157,8 +157,8 @@ func NewAPIKeys(keys map[string]string) *APIKeys {
 	k := &APIKeys{owners: make(map[[sha256.Size]byte]string, len(keys))}
 	for _, owner := range slices.Sorted(maps.Keys(keys)) {
 		key := keys[owner]
-		if key == "" {
-			panic(fmt.Sprintf("ginauth: NewAPIKeys: the key of %q is empty", owner))
+		if key == "" || owner == "" {
+			panic(fmt.Sprintf("ginauth: NewAPIKeys: the key of %q is empty, or its owner has no name", owner))
 		}
 		d := sha256.Sum256([]byte(key))
 		if other, dup := k.owners[d]; dup {
@@ -176,6 +176,9 @@ func APIKeysFromDigests(digests map[string]string) (*APIKeys, error) {
 	k := &APIKeys{owners: make(map[[sha256.Size]byte]string, len(digests))}
 	for _, owner := range slices.Sorted(maps.Keys(digests)) {
 		h := digests[owner]
+		if owner == "" {
+			return nil, errors.New("ginauth: APIKeysFromDigests: an owner has no name")
+		}
 		var d [sha256.Size]byte
 		// The length first: hex.Decode writes past d for a longer input.
 		if len(h) != hex.EncodedLen(sha256.Size) {
@@ -192,16 +195,13 @@ func APIKeysFromDigests(digests map[string]string) (*APIKeys, error) {
 	return k, nil
 }
 
-// Owner returns the owner of key, if key is valid.
+// Owner returns the owner of key, if key is valid. The key is looked up by
+// its digest, which says nothing an attacker can use of the stored keys: the
+// time a lookup takes depends on the digest of what was sent, not on how
+// much of a stored key it matches.
 func (k *APIKeys) Owner(key string) (string, bool) {
-	d := sha256.Sum256([]byte(key))
-	owner, found := k.owners[d]
-	stored := d
-	if !found {
-		stored = [sha256.Size]byte{} // compare anyway: the same work either way
-	}
-	same := subtle.ConstantTimeCompare(d[:], stored[:])
-	return owner, found && same == 1
+	owner, found := k.owners[sha256.Sum256([]byte(key))]
+	return owner, found
 }
 
 // VerifyAPIKey declares a dependency on the owner of the key that scheme

@@ -219,8 +219,15 @@ func TestAPIKeysRefuseOneKeyForTwoOwners(t *testing.T) {
 	if want := `ginauth: "alice" and "bob" have the same digest`; err == nil || err.Error() != want {
 		t.Errorf("error %v, want %q", err, want)
 	}
-	if msg := mustPanic(t, func() { ginauth.NewAPIKeys(map[string]string{"alice": ""}) }); msg != `ginauth: NewAPIKeys: the key of "alice" is empty` {
+	if msg := mustPanic(t, func() { ginauth.NewAPIKeys(map[string]string{"alice": ""}) }); msg != `ginauth: NewAPIKeys: the key of "alice" is empty, or its owner has no name` {
 		t.Errorf("panic %q", msg)
+	}
+	// An owner with no name would look like no key at all.
+	if msg := mustPanic(t, func() { ginauth.NewAPIKeys(map[string]string{"": "k"}) }); !strings.Contains(msg, "its owner has no name") {
+		t.Errorf("panic %q", msg)
+	}
+	if _, err := ginauth.APIKeysFromDigests(map[string]string{"": hexDigest("k")}); err == nil {
+		t.Error("an owner without a name was accepted")
 	}
 	if msg := mustPanic(t, func() { ginauth.VerifyAPIKey(ginauth.APIKeyHeader{Name: "k"}.Dep(), nil) }); msg != "ginauth: VerifyAPIKey needs the valid keys" {
 		t.Errorf("panic %q", msg)

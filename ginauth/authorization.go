@@ -1,6 +1,8 @@
 package ginauth
 
 import (
+	"mime"
+	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -65,7 +67,7 @@ func isB64Token(s string) bool {
 // A token also offered as access_token in the URL: an invalid request
 // (RFC 6750 §2.3 URLs leak into logs; here they are never read).
 func bearerToken(c *gin.Context, maxBytes int, realm string) (string, bool, error) {
-	if strings.Contains(c.Request.URL.RawQuery, "access_token") && c.Request.URL.Query().Has("access_token") {
+	if q := c.Request.URL.RawQuery; (strings.Contains(q, "access_token") || strings.Contains(q, "%")) && c.Request.URL.Query().Has("access_token") {
 		return "", false, invalidRequest("Bearer", realm, "Access tokens in the URL are refused; send them in the Authorization header")
 	}
 	v, err := authorization(c, "Bearer", realm)
@@ -76,10 +78,25 @@ func bearerToken(c *gin.Context, maxBytes int, realm string) (string, bool, erro
 	if !strings.EqualFold(scheme, "bearer") || token == "" {
 		return "", false, nil
 	}
+	if tokenInForm(c.Request) {
+		return "", false, invalidRequest("Bearer", realm, "Send the access token once, in the Authorization header only")
+	}
 	if err := checkToken(token, maxBytes, realm); err != nil {
 		return "", false, err
 	}
 	return token, true, nil
+}
+
+// tokenInForm reports an access_token in a form body (RFC 6750 §2.2), which
+// must not come with a header too (§2). The form stays readable afterwards.
+func tokenInForm(r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Body == nil {
+		return false
+	}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		return false
+	}
+	return r.ParseForm() == nil && r.PostForm.Has("access_token")
 }
 
 func checkToken(token string, maxBytes int, realm string) error {

@@ -1,6 +1,7 @@
 package ginauth
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -109,11 +110,17 @@ func cookieToken(c *gin.Context, name string, maxBytes int) (string, bool, error
 // SetCookie sends token in the scheme's cookie for maxAge, rounded up to
 // whole seconds: Secure, HttpOnly, SameSite=Strict, Path=/. A maxAge of 0
 // makes a session cookie, which the browser keeps until it closes; a
-// negative one deletes the cookie, as [BearerCookie.ClearCookie] does.
-func (s BearerCookie) SetCookie(c *gin.Context, token string, maxAge time.Duration) {
+// negative one deletes the cookie, as [BearerCookie.ClearCookie] does. It
+// refuses a token the cookie could not carry back.
+func (s BearerCookie) SetCookie(c *gin.Context, token string, maxAge time.Duration) error {
 	if maxAge < 0 {
 		s.ClearCookie(c)
-		return
+		return nil
+	}
+	// Browsers drop cookies over 4096 bytes, and net/http would drop the
+	// characters a cookie cannot hold: either way the token would not come back.
+	if !isB64Token(token) || len(s.name())+len(token) > 4000 {
+		return errors.New("ginauth: SetCookie: the token is not a bearer token a cookie can hold (b64token, under 4000 bytes)")
 	}
 	secs := int(maxAge / time.Second)
 	if maxAge%time.Second != 0 {
@@ -123,6 +130,7 @@ func (s BearerCookie) SetCookie(c *gin.Context, token string, maxAge time.Durati
 		Name: s.name(), Value: token, Path: "/", MaxAge: secs,
 		Secure: true, HttpOnly: true, SameSite: http.SameSiteStrictMode,
 	})
+	return nil
 }
 
 // ClearCookie asks the browser to forget the scheme's cookie (a logout).

@@ -3,6 +3,7 @@ package ginauth_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -244,4 +245,14 @@ func TestBearerCookieReadsWhatSetCookieWrites(t *testing.T) {
 		req.header = append(req.header, "Cookie", ck.Name+"="+ck.Value)
 	}
 	check(t, do(e, req), answer{200, "", "abc.def-ghi"})
+}
+
+func TestSetCookieRefusesATokenItCannotCarry(t *testing.T) {
+	s := ginauth.BearerCookie{}
+	for _, tok := range []string{"a;b", `a"b`, "a b", "", strings.Repeat("a", 4000)} {
+		c, _ := gin.CreateTestContext(httptest.NewRecorder())
+		if err := s.SetCookie(c, tok, time.Minute); err == nil || c.Writer.Header().Get("Set-Cookie") != "" {
+			t.Errorf("%.20q: accepted", tok)
+		}
+	}
 }

@@ -35,12 +35,17 @@
 // says, and some inputs FastAPI accepts are refused, after RFCs 6750, 7617
 // and 6265:
 //
-//   - "Bearer" with no token is missing (401) for every bearer scheme, not "".
-//   - A bearer token outside RFC 6750's b64token charset, or over
-//     MaxTokenBytes (8 KiB by default), is a 401 invalid_token, refused
-//     before anything decodes it.
-//   - Two Authorization headers, or an access_token in the URL, are a 400
-//     invalid_request: tokens are only read from the header.
+//   - "Bearer" with no token is missing (401) for OAuth2PasswordBearer and
+//     OAuth2AuthorizationCodeBearer too, not "".
+//   - A token outside RFC 6750's b64token charset, or over MaxTokenBytes
+//     (8 KiB by default), is a 401 invalid_token for the bearer schemes
+//     (those two, HTTPBearer, BearerCookie), refused before anything decodes
+//     it. OAuth2 and OpenIdConnect, which hand over the whole header as
+//     FastAPI's do, only cap its size.
+//   - Two Authorization headers are a 400 invalid_request for every scheme
+//     that reads the header; for the bearer schemes, so is an access_token in
+//     the URL, or one in a form body as well as the header: tokens are only
+//     read from the header.
 //   - HTTP Basic wants canonical padded base64 and UTF-8 credentials without
 //     control characters, splits at the first colon, refuses an empty user
 //     name, and says charset="UTF-8" in its challenge.

@@ -60,7 +60,9 @@ func ExampleAnyOf() {
 	key := ginauth.AnyOf(ginauth.APIKeyHeader{Name: "X-API-Key"}, ginauth.APIKeyCookie{Name: "api_key"})
 	e := gin.New()
 	api := di.NewRouter(e)
-	api.GET("/data", di.Handle1(key, func(c *gin.Context, k string) { c.String(200, "key "+k) }))
+	api.GET("/data", di.Handle1(key, func(c *gin.Context, k ginauth.Credential[string]) {
+		c.String(200, "key %s from %s", k.Value, k.Scheme)
+	}))
 	show(e, "/data", "X-API-Key", "k1")
 	show(e, "/data", "Cookie", "api_key=k2")
 	show(e, "/data")
@@ -68,8 +70,8 @@ func ExampleAnyOf() {
 		fmt.Println("or", alt.SchemeName())
 	}
 	// Output:
-	// 200 "" key k1
-	// 200 "" key k2
+	// 200 "" key k1 from APIKeyHeader
+	// 200 "" key k2 from APIKeyCookie
 	// 401 "APIKey" {"detail":"Not authenticated"}
 	// or APIKeyHeader
 	// or APIKeyCookie

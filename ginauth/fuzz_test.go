@@ -88,7 +88,7 @@ func fuzzEngines() []fuzzEngine {
 			}
 			return nil
 		}},
-		{"AnyOf", serveDep(ginauth.AnyOf[string](ginauth.OAuth2PasswordBearer{TokenURL: "token"}, ginauth.APIKeyQuery{Name: "k"}), token), false, bearerBody},
+		{"AnyOf", serveDep(ginauth.ValueOf(ginauth.AnyOf[string](ginauth.OAuth2PasswordBearer{TokenURL: "token"}, ginauth.APIKeyQuery{Name: "k"})), token), false, bearerBody},
 		{"PasswordRequestForm", serveDep(ginauth.PasswordRequestForm, func(f *ginauth.OAuth2PasswordRequestForm) string {
 			return f.ClientID + "\x00" + f.ClientSecret
 		}), true, func(body string) error {

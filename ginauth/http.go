@@ -74,7 +74,9 @@ func (s HTTPBearer) OpenAPI() SecuritySchemeObject {
 }
 
 func (s HTTPBearer) settings() settings {
-	return newSettings(s.SchemeName, "HTTPBearer", s.OpenAPI(), s.AutoError, challenge("Bearer", "realm", s.Realm), s.NotAuthenticated)
+	st := newSettings(s.SchemeName, "HTTPBearer", s.OpenAPI(), s.AutoError, challenge("Bearer", "realm", s.Realm), s.NotAuthenticated)
+	st.realm = s.Realm
+	return st
 }
 
 func (s HTTPBearer) reader() func(*gin.Context) (*HTTPAuthorizationCredentials, bool, error) {
@@ -172,6 +174,7 @@ func (s HTTPBasic) challenge() string {
 }
 
 func (s HTTPBasic) reader() func(*gin.Context) (*HTTPBasicCredentials, bool, error) {
+	st := s.settings()
 	return func(c *gin.Context) (*HTTPBasicCredentials, bool, error) {
 		v, err := authorization(c, "Basic", "")
 		if err != nil || v == "" {
@@ -183,7 +186,7 @@ func (s HTTPBasic) reader() func(*gin.Context) (*HTTPBasicCredentials, bool, err
 		}
 		user, password, ok := DecodeBasic(param)
 		if !ok {
-			return nil, false, NotAuthenticated(s.challenge())
+			return nil, false, st.missing() // FastAPI answers bad credentials as missing ones
 		}
 		return &HTTPBasicCredentials{Username: user, Password: password}, true, nil
 	}

@@ -51,7 +51,9 @@ func (s OAuth2PasswordBearer) OpenAPI() SecuritySchemeObject {
 }
 
 func (s OAuth2PasswordBearer) settings() settings {
-	return newSettings(s.SchemeName, "OAuth2PasswordBearer", s.OpenAPI(), s.AutoError, challenge("Bearer", "realm", s.Realm), s.NotAuthenticated)
+	st := newSettings(s.SchemeName, "OAuth2PasswordBearer", s.OpenAPI(), s.AutoError, challenge("Bearer", "realm", s.Realm), s.NotAuthenticated)
+	st.realm = s.Realm
+	return st
 }
 
 func (s OAuth2PasswordBearer) reader() func(*gin.Context) (string, bool, error) {
@@ -88,7 +90,9 @@ func (s OAuth2AuthorizationCodeBearer) OpenAPI() SecuritySchemeObject {
 }
 
 func (s OAuth2AuthorizationCodeBearer) settings() settings {
-	return newSettings(s.SchemeName, "OAuth2AuthorizationCodeBearer", s.OpenAPI(), s.AutoError, challenge("Bearer", "realm", s.Realm), s.NotAuthenticated)
+	st := newSettings(s.SchemeName, "OAuth2AuthorizationCodeBearer", s.OpenAPI(), s.AutoError, challenge("Bearer", "realm", s.Realm), s.NotAuthenticated)
+	st.realm = s.Realm
+	return st
 }
 
 func (s OAuth2AuthorizationCodeBearer) reader() func(*gin.Context) (string, bool, error) {

@@ -117,3 +117,19 @@ func TestRow09ErrorDescriptionIsSanitised(t *testing.T) {
 		t.Fatalf("challenge of %d bytes", len(long))
 	}
 }
+
+func TestRow04TokenInHeaderAndFormBody(t *testing.T) {
+	e := serveDep(rowScheme, showToken)
+	form := []string{"Content-Type", "application/x-www-form-urlencoded"}
+	twice := answer{400, `Bearer realm="api", error="invalid_request", error_description="Send the access token once, in the Authorization header only"`,
+		`{"detail":"Send the access token once, in the Authorization header only"}`}
+	check(t, do(e, request{method: "POST", body: "access_token=b", header: append([]string{"Authorization", "Bearer a"}, form...)}), twice)
+	// Other form fields, or a JSON body, are no concern of the scheme.
+	check(t, do(e, request{method: "POST", body: "name=x", header: append([]string{"Authorization", "Bearer a"}, form...)}), answer{200, "", `"a"`})
+	check(t, do(e, request{method: "POST", body: `{"access_token":"b"}`, header: []string{"Authorization", "Bearer a", "Content-Type", "application/json"}}),
+		answer{200, "", `"a"`})
+	// A percent-encoded name is the same parameter.
+	check(t, do(e, request{target: "/?access%5Ftoken=x", header: []string{"Authorization", "Bearer a"}}),
+		answer{400, `Bearer realm="api", error="invalid_request", error_description="Access tokens in the URL are refused; send them in the Authorization header"`,
+			`{"detail":"Access tokens in the URL are refused; send them in the Authorization header"}`})
+}

@@ -38,6 +38,7 @@ type Scheme[T any] interface {
 // settings are what every scheme shares.
 type settings struct {
 	info             *SchemeInfo
+	realm            string // for bearer challenges
 	autoError        bool
 	challenge        string // WWW-Authenticate when the credential is missing
 	notAuthenticated func(challenge string) error
@@ -79,8 +80,10 @@ func NotAuthenticated(challenge string) error {
 }
 
 // Legacy403 is FastAPI's answer for a missing credential before 0.122: 403
-// {"detail":"Not authenticated"}, with no challenge. Set it as a scheme's
-// NotAuthenticated for clients that depend on it.
+// {"detail":"Not authenticated"}, with no challenge, as HTTPBase,
+// HTTPBearer, HTTPDigest, the APIKey schemes, OAuth2 and OpenIdConnect gave
+// it (HTTPBasic and the OAuth2 bearer classes already answered 401). Set it
+// as a scheme's NotAuthenticated for clients that depend on it.
 func Legacy403(string) error { return di.Error(403, "Not authenticated") }
 
 // SchemeInfo is how a scheme appears in the route registry ([di.Router.Routes])

@@ -88,7 +88,7 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 		}
 		return u, nil
 	})
-	client := ginauth.VerifyAPIKey(apiKey, store.apiKeys)
+	client := ginauth.VerifyAPIKey(ginauth.ValueOf(apiKey), store.apiKeys)
 	basicUser := di.Func1("basicUser", basic, func(_ *gin.Context, cred *ginauth.HTTPBasicCredentials) (*User, error) {
 		u, ok := store.authenticate(cred.Username, cred.Password)
 		if !ok {
