@@ -3,10 +3,14 @@ module github.com/gindepends/gindepends
 go 1.25.0
 
 require (
+	github.com/MicahParks/jwkset v0.11.4
+	github.com/MicahParks/keyfunc/v3 v3.9.1
 	github.com/gin-gonic/gin v1.12.0
 	github.com/go-playground/validator/v10 v10.30.1
+	github.com/golang-jwt/jwt/v5 v5.3.1
 	go.uber.org/goleak v1.3.0
 	golang.org/x/crypto v0.48.0
+	golang.org/x/time v0.15.0
 )
 
 require (

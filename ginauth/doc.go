@@ -53,6 +53,38 @@
 //     cross-origin requests that change state, since browsers send cookies
 //     with them; an API key header or query parameter given twice is a 400.
 //
+// # Validated tokens
+//
+// [Bearer] turns a bearer scheme and a [TokenValidator] into a dependency of
+// the validated [*Token], with every scope required where it is used:
+//
+//	var tokens = ginauth.MustJWT(ginauth.JWTConfig{
+//		Issuer: "https://auth.example.com", Audience: "https://api.example.com",
+//		Keys: ginauth.JWKS("https://auth.example.com/.well-known/jwks.json"),
+//	})
+//	var token = ginauth.Bearer(oauth2Scheme, tokens)
+//
+//	api.GET("/users/me/items", di.Handle1(di.Security(token, "items", "me"), handler))
+//
+// [JWT] validates with golang-jwt and adds what it leaves to its callers: one
+// algorithm per key, never none; exp required; iss and aud required unless
+// turned off by name; the typ of an access token; no crit, no keys named by the
+// token itself; dates that are JSON numbers; registered claims given once;
+// UTF-8 claims; RFC 9068's sub, client_id and jti; a maximum age. Unsafe
+// settings (a short HMAC secret, an RSA key under 2048 bits, no issuer) fail
+// at startup. Keys come from [StaticKeys], [PEMKey], a [JWKSet] document or
+// a remote [JWKS], fetched in the background with keyfunc. Tokens verified
+// once are kept in a bounded cache keyed on their exact bytes, so that a
+// token seen again costs a map lookup instead of a signature check.
+//
+// The answers are RFC 6750's: no token, 401 Bearer; an invalid one, 401
+// error="invalid_token" with a short description; a missing scope, 403
+// error="insufficient_scope" with the scopes required (or FastAPI's
+// tutorial answer, [MissingScopeAs401]).
+//
+// [Issuer] signs access tokens for applications that issue their own, and
+// publishes its public key as a JWK Set.
+//
 // # Beyond FastAPI
 //
 // [AnyOf] accepts the first credential present among several schemes, and

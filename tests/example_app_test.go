@@ -1,6 +1,10 @@
 package tests
 
 import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/example_app/app"
+	"github.com/gindepends/gindepends/ginauth"
 )
 
 const apiKey = "example-api-key"
@@ -101,12 +106,16 @@ func TestExampleAppOAuth2PasswordFlowWithScopes(t *testing.T) {
 		{name: "me", path: "/users/me", header: bearer(all), status: 200, want: johndoe},
 		{name: "my items", path: "/users/me/items", header: bearer(all), status: 200,
 			want: `[{"id":1,"name":"Portal Gun","price":42,"owner":"johndoe"},{"id":2,"name":"Plumbus","price":32,"owner":"johndoe"}]`},
-		{name: "items scope missing", path: "/users/me/items", header: bearer(meOnly), status: 401,
-			challenge: `Bearer scope="items me"`, want: `{"detail":"Not enough permissions"}`},
+		{name: "items scope missing", path: "/users/me/items", header: bearer(meOnly), status: 403,
+			challenge: `Bearer error="insufficient_scope", error_description="The access token lacks a required scope", scope="items me"`,
+			want:      `{"detail":"Not enough permissions"}`},
 		{name: "inactive user", path: "/users/me", header: bearer(alice), status: 400, want: `{"detail":"Inactive user"}`},
 		{name: "no token", path: "/users/me", status: 401, challenge: "Bearer", want: `{"detail":"Not authenticated"}`},
-		{name: "unknown token", path: "/users/me", header: bearer("nope"), status: 401,
-			challenge: `Bearer error="invalid_token", error_description="The access token is unknown or expired"`,
+		{name: "not a JWT", path: "/users/me", header: bearer("nope"), status: 401,
+			challenge: `Bearer error="invalid_token", error_description="The access token is malformed"`,
+			want:      `{"detail":"Could not validate credentials"}`},
+		{name: "forged with another key", path: "/users/me", header: bearer(forged(t)), status: 401,
+			challenge: `Bearer error="invalid_token", error_description="The access token is not valid"`,
 			want:      `{"detail":"Could not validate credentials"}`},
 		{name: "malformed token", path: "/users/me", header: bearer("a b"), status: 401,
 			challenge: `Bearer error="invalid_token", error_description="The access token is malformed"`,
@@ -201,5 +210,39 @@ func TestExampleAppRegistry(t *testing.T) {
 		`{"method":"GET","path":"/routes","security":[]}]`
 	if status != 200 || body != want {
 		t.Fatalf("got %d %s", status, body)
+	}
+}
+
+// forged is a well-formed token for johndoe with every scope, signed by a
+// key of the attacker's.
+func forged(t *testing.T) string {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	iss, err := ginauth.NewIssuer(ginauth.IssuerConfig{Issuer: "http://localhost:8080", Audience: "http://localhost:8080/users", Key: key, KeyID: "example-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := iss.Issue("johndoe", "evil", []string{"me", "items"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return at.AccessToken
+}
+
+func TestExampleAppPublishesItsKeys(t *testing.T) {
+	srv := newServer(t)
+	tok := login(t, srv, "johndoe", "secret", "me")
+	status, hdr, body := call(t, srv, "GET", "/.well-known/jwks.json", "")
+	if status != 200 || hdr.Get("Content-Type") != "application/jwk-set+json" {
+		t.Fatalf("%d %v", status, hdr)
+	}
+	// Another service validates the example's tokens with the published set.
+	v, err := ginauth.NewJWT(ginauth.JWTConfig{Issuer: "http://localhost:8080", Audience: "http://localhost:8080/users", Keys: ginauth.JWKSet([]byte(body))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	got, err := v.Validate(context.Background(), tok)
+	if err != nil || got.Subject != "johndoe" || !got.HasScope("me") || got.HasScope("items") {
+		t.Fatalf("%+v %v", got, err)
 	}
 }

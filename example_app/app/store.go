@@ -1,8 +1,9 @@
 package app
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"net/http"
@@ -16,14 +17,16 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Store is the example's database: maps behind a lock, with transactions
-// that only apply their writes on commit.
+// Store is the example's database and authorization server: maps behind
+// a lock, transactions that only apply their writes on commit, and the keys
+// that sign and validate access tokens.
 type Store struct {
 	mu       sync.Mutex
 	items    []Item
 	accounts map[string]account
-	tokens   map[string]grant
 	apiKeys  *ginauth.APIKeys
+	issuer   *ginauth.Issuer
+	tokens   *ginauth.JWT
 }
 
 // account is a user with a password hash and the scopes it may be granted.
@@ -33,28 +36,33 @@ type account struct {
 	scopes []string
 }
 
-// grant is an access token issued by /token.
-type grant struct {
-	username string
-	scopes   map[string]bool
-	expires  time.Time
-}
-
 // The embedded defaults: passwords "secret" (johndoe) and "secret2" (alice,
-// disabled), and the API key "example-api-key", stored as hashes only.
+// disabled), the API key "example-api-key", stored as hashes only, and an
+// ECDSA key for tokens, made at startup.
 const (
 	johndoeHash = "$2a$10$mRJQvKY/Nw5roiKvZymfpujoIbS4WLoFLZPALkZS0XmwrYvsO2mX6"
 	aliceHash   = "$2a$10$siXPi7dzociYhuWbFc79aurI695W7tfndt2dODASQzgCVdL7vTGNi"
 	// dummyHash is checked for unknown users, so that they take as long as
 	// known ones with a wrong password.
-	dummyHash     = "$2a$10$0lJd2hUpP5RXtNhcub6es.8vU.faYykhisUecMYhlegQNbKGQ.j/2"
-	apiKeyDigest  = "8a7347045a068a4f6975445e94bbcd5247c269dea003fb72f6c3cc2e68c18092"
-	tokenLifetime = 30 * time.Minute
+	dummyHash    = "$2a$10$0lJd2hUpP5RXtNhcub6es.8vU.faYykhisUecMYhlegQNbKGQ.j/2"
+	apiKeyDigest = "8a7347045a068a4f6975445e94bbcd5247c269dea003fb72f6c3cc2e68c18092"
+
+	issuerURL = "http://localhost:8080"
+	audience  = "http://localhost:8080/users"
 )
 
-// NewStore returns a store with the example's users, items and API key.
+// NewStore returns a store with the example's users, items, API key and
+// token keys.
 func NewStore() *Store {
 	keys, err := ginauth.APIKeysFromDigests(map[string]string{"example-client": apiKeyDigest})
+	if err != nil {
+		panic(err)
+	}
+	signing, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	issuer, err := ginauth.NewIssuer(ginauth.IssuerConfig{Issuer: issuerURL, Audience: audience, Key: signing, KeyID: "example-1", Lifetime: 30 * time.Minute})
 	if err != nil {
 		panic(err)
 	}
@@ -63,8 +71,12 @@ func NewStore() *Store {
 			"johndoe": {User{Username: "johndoe", FullName: "John Doe"}, []byte(johndoeHash), []string{"me", "items"}},
 			"alice":   {User{Username: "alice", FullName: "Alice Wonderson", Disabled: true}, []byte(aliceHash), []string{"me"}},
 		},
-		tokens:  map[string]grant{},
 		apiKeys: keys,
+		issuer:  issuer,
+		tokens: ginauth.MustJWT(ginauth.JWTConfig{
+			Issuer: issuerURL, Audience: audience, Keys: issuer.Keys(),
+			RequireAccessTokenType: true, Leeway: 30 * time.Second,
+		}),
 		items: []Item{
 			{ID: 1, Name: "Portal Gun", Price: 42, Owner: "johndoe"},
 			{ID: 2, Name: "Plumbus", Price: 32, Owner: "johndoe"},
@@ -87,37 +99,34 @@ func (s *Store) authenticate(username, password string) (*User, bool) {
 	return &a.User, true
 }
 
-// login issues an opaque access token with the requested scopes the user
-// may have.
-func (s *Store) login(username, password string, requested []string) (string, bool) {
+var errLogin = errors.New("incorrect username or password")
+
+// login issues an access token with the requested scopes the user may have.
+func (s *Store) login(username, password, clientID string, requested []string) (ginauth.AccessToken, error) {
 	if _, ok := s.authenticate(username, password); !ok {
-		return "", false
+		return ginauth.AccessToken{}, errLogin
 	}
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	token := base64.RawURLEncoding.EncodeToString(b)
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	g := grant{username: username, scopes: map[string]bool{}, expires: time.Now().Add(tokenLifetime)}
+	allowed := s.accounts[username].scopes
+	s.mu.Unlock()
+	var granted []string
 	for _, sc := range requested {
-		if slices.Contains(s.accounts[username].scopes, sc) {
-			g.scopes[sc] = true
+		if slices.Contains(allowed, sc) && !slices.Contains(granted, sc) {
+			granted = append(granted, sc)
 		}
 	}
-	s.tokens[token] = g
-	return token, true
+	if clientID == "" {
+		clientID = "example-app"
+	}
+	return s.issuer.Issue(username, clientID, granted)
 }
 
-// tokenOwner is the user of a token and the scopes it grants.
-func (s *Store) tokenOwner(token string) (*User, map[string]bool, bool) {
+// user is the account named by a token's subject.
+func (s *Store) user(username string) (*User, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	g, ok := s.tokens[token]
-	if !ok || time.Now().After(g.expires) {
-		return nil, nil, false
-	}
-	u := s.accounts[g.username].User
-	return &u, g.scopes, true
+	a, ok := s.accounts[username]
+	return &a.User, ok
 }
 
 // Tx is one request's view of the store.

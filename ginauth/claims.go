@@ -1,0 +1,352 @@
+package ginauth
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// claims are the claims of an access token as the validator reads them:
+// golang-jwt's registered claims, made strict where its types are lenient,
+// plus client_id and the scopes. It implements jwt.Claims, so golang-jwt
+// checks exp, nbf, iat, iss and aud with it; checkPayload checks the rest.
+type claims struct {
+	Issuer    string      `json:"iss"`
+	Subject   string      `json:"sub"`
+	Audience  audience    `json:"aud"`
+	ExpiresAt numericDate `json:"exp"`
+	NotBefore numericDate `json:"nbf"`
+	IssuedAt  numericDate `json:"iat"`
+	ID        string      `json:"jti"`
+	ClientID  string      `json:"client_id"`
+	Scope     scopeValue  `json:"scope"`
+	Scp       scopeValue  `json:"scp"`
+
+	scopeClaim string     // a claim other than scope and scp that holds the scopes
+	custom     scopeValue // its value, read by checkPayload
+}
+
+func (c *claims) GetExpirationTime() (*jwt.NumericDate, error) { return c.ExpiresAt.get(), nil }
+func (c *claims) GetNotBefore() (*jwt.NumericDate, error)      { return c.NotBefore.get(), nil }
+func (c *claims) GetIssuedAt() (*jwt.NumericDate, error)       { return c.IssuedAt.get(), nil }
+func (c *claims) GetIssuer() (string, error)                   { return c.Issuer, nil }
+func (c *claims) GetSubject() (string, error)                  { return c.Subject, nil }
+func (c *claims) GetAudience() (jwt.ClaimStrings, error)       { return c.Audience.ClaimStrings, nil }
+
+// has reports whether the claim name, one JWTConfig.RequiredClaims knows,
+// is present and not empty.
+func (c *claims) has(name string) bool {
+	switch name {
+	case "sub":
+		return c.Subject != ""
+	case "client_id":
+		return c.ClientID != ""
+	case "jti":
+		return c.ID != ""
+	case "iat":
+		return c.IssuedAt.set
+	case "nbf":
+		return c.NotBefore.set
+	}
+	return false
+}
+
+// scopes are the token's scopes: from the configured claim, else scope,
+// else scp.
+func (c *claims) scopes() []string {
+	switch {
+	case c.scopeClaim != "":
+		return c.custom.list
+	case c.Scope.set:
+		return c.Scope.list
+	}
+	return c.Scp.list
+}
+
+// checkPayload refuses, in the payload of raw, what golang-jwt would let
+// through: invalid UTF-8 (encoding/json replaces it quietly), a registered
+// claim given twice or in two cases ({"exp":1,"EXP":9999999999}: a typed
+// struct takes one, a map the other). It returns the raw value of
+// scopeClaim. A token it cannot split or decode is left to golang-jwt,
+// which refuses it as malformed.
+func checkPayload(raw, scopeClaim string) (custom []byte, err error) {
+	head, rest, ok := strings.Cut(raw, ".")
+	payload, _, ok2 := strings.Cut(rest, ".")
+	if !ok || !ok2 {
+		return nil, nil
+	}
+	if h, err := base64.RawURLEncoding.Strict().DecodeString(head); err == nil && !utf8.Valid(h) {
+		return nil, errInvalidUTF8 // RFC 7515 §5.2: the header is UTF-8 too
+	}
+	data, err := base64.RawURLEncoding.Strict().DecodeString(payload)
+	if err != nil {
+		return nil, nil
+	}
+	if !utf8.Valid(data) || hasSurrogateEscape(data) {
+		return nil, errInvalidUTF8
+	}
+	if !json.Valid(data) {
+		return nil, nil
+	}
+	return scanClaims(data, scopeClaim)
+}
+
+// numericDate is a JSON number of seconds (RFC 7519 §2). golang-jwt's also
+// takes a string ("9999999999"), and times far out of range.
+type numericDate struct {
+	jwt.NumericDate
+	set bool
+}
+
+func (d *numericDate) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	if len(b) == 0 || b[0] == '"' {
+		return errNumericDate
+	}
+	if n, ok := parseSeconds(b); ok {
+		d.Time = time.Unix(n, 0) // whole seconds, as most are: no float, no allocation
+	} else if err := d.NumericDate.UnmarshalJSON(b); err != nil {
+		return errNumericDate
+	}
+	// Beyond ±2^53 seconds float64 loses whole seconds; beyond far less,
+	// time.Time overflows.
+	if s := d.Unix(); s > 1<<53 || s < -(1<<53) || d.Year() > 9999 || d.Year() < 0 {
+		return errNumericDate
+	}
+	d.set = true
+	return nil
+}
+
+// parseSeconds reads a JSON number that is a plain integer of at most 15
+// digits; anything else is left to golang-jwt's parser.
+func parseSeconds(b []byte) (int64, bool) {
+	neg := len(b) > 0 && b[0] == '-'
+	if neg {
+		b = b[1:]
+	}
+	if len(b) == 0 || len(b) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, ch := range b {
+		if ch < '0' || ch > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(ch-'0')
+	}
+	if neg {
+		n = -n
+	}
+	return n, true
+}
+
+func (d *numericDate) get() *jwt.NumericDate {
+	if !d.set {
+		return nil
+	}
+	return &d.NumericDate
+}
+
+func (d *numericDate) time() time.Time {
+	if !d.set {
+		return time.Time{}
+	}
+	return d.Time
+}
+
+// scopeValue reads scopes as a space-delimited string (OAuth 2.0's scope)
+// or an array of strings (scp). Any other value, or an item that is not a
+// string, grants nothing: a scope check then fails with 403.
+type scopeValue struct {
+	list []string
+	set  bool
+}
+
+func (s *scopeValue) UnmarshalJSON(b []byte) error {
+	s.set = true
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		if str, ok := plainString(b); ok {
+			s.list = strings.Fields(str)
+		} else if json.Unmarshal(b, &str) == nil {
+			s.list = strings.Fields(str)
+		}
+	case len(b) > 0 && b[0] == '[':
+		var items []any
+		if json.Unmarshal(b, &items) == nil {
+			for _, it := range items {
+				if str, ok := it.(string); ok && str != "" {
+					s.list = append(s.list, str)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// plainString is the content of a JSON string without escapes.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' || bytes.IndexByte(b, '\\') >= 0 {
+		return "", false
+	}
+	return string(b[1 : len(b)-1]), true
+}
+
+// audience reads aud as golang-jwt does (a string or an array of strings),
+// without a second pass over a plain string.
+type audience struct{ jwt.ClaimStrings }
+
+func (a *audience) UnmarshalJSON(b []byte) error {
+	if s, ok := plainString(b); ok {
+		a.ClaimStrings = jwt.ClaimStrings{s}
+		return nil
+	}
+	return a.ClaimStrings.UnmarshalJSON(b)
+}
+
+// registeredClaims are those a token may not give twice, in any case.
+var registeredClaims = [][]byte{
+	[]byte("iss"), []byte("sub"), []byte("aud"), []byte("exp"), []byte("nbf"), []byte("iat"),
+	[]byte("jti"), []byte("client_id"), []byte("scope"), []byte("scp"),
+}
+
+// scanClaims walks the top-level keys of a claims object (valid JSON). It
+// refuses a registered claim named twice, or named in another case (as
+// encoding/json would match it, with Unicode case folding), and returns the
+// raw value of scopeClaim.
+func scanClaims(data []byte, scopeClaim string) (custom []byte, err error) {
+	var seen uint32
+	customSeen := false
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return nil, nil // not an object: encoding/json reports it
+	}
+	i++
+	for {
+		i = skipSpace(data, i)
+		if i >= len(data) || data[i] == '}' {
+			return custom, nil
+		}
+		start := i
+		i = skipString(data, i)
+		key := data[start+1 : i-1]
+		if bytes.IndexByte(key, '\\') >= 0 {
+			var s string
+			if json.Unmarshal(data[start:i], &s) != nil {
+				return nil, errDuplicateClaim
+			}
+			key = []byte(s)
+		}
+		i = skipSpace(data, i) + 1 // ':'
+		i = skipSpace(data, i)
+		vstart := i
+		i = skipValue(data, i)
+		for n, name := range registeredClaims {
+			if bytes.EqualFold(key, name) {
+				// Claim names are case-sensitive (RFC 7519 §10.1.1), but
+				// encoding/json would take "EXP" for exp: refuse it.
+				if seen&(1<<n) != 0 || !bytes.Equal(key, name) {
+					return nil, errDuplicateClaim
+				}
+				seen |= 1 << n
+			}
+		}
+		if scopeClaim != "" && strings.EqualFold(string(key), scopeClaim) {
+			if customSeen {
+				return nil, errDuplicateClaim
+			}
+			customSeen = true
+			custom = data[vstart:i]
+		}
+		i = skipSpace(data, i)
+		if i < len(data) && data[i] == ',' {
+			i++
+		}
+	}
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// skipString returns the index just past the string that starts at i.
+func skipString(data []byte, i int) int {
+	for i++; i < len(data); i++ {
+		switch data[i] {
+		case '\\':
+			i++
+		case '"':
+			return i + 1
+		}
+	}
+	return len(data)
+}
+
+// skipValue returns the index just past the value that starts at i.
+func skipValue(data []byte, i int) int {
+	if i >= len(data) {
+		return i
+	}
+	switch data[i] {
+	case '"':
+		return skipString(data, i)
+	case '{', '[':
+		depth := 0
+		for i < len(data) {
+			switch data[i] {
+			case '"':
+				i = skipString(data, i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for i < len(data) && !strings.ContainsRune(",}] \t\r\n", rune(data[i])) {
+		i++
+	}
+	return i
+}
+
+// hasSurrogateEscape reports a \uD800-\uDFFF escape: encoding/json turns
+// an unpaired one into U+FFFD without a word, and paired ones stand for
+// characters a token has no reason to escape.
+func hasSurrogateEscape(data []byte) bool {
+	for i := bytes.Index(data, []byte(`\u`)); i >= 0 && i+3 < len(data); {
+		if h := data[i+2] | 0x20; h == 'd' {
+			if n := data[i+3] | 0x20; n >= '8' && n <= '9' || n >= 'a' && n <= 'f' {
+				// A backslash escaped itself ("\\u"): count the run.
+				run := 0
+				for j := i - 1; j >= 0 && data[j] == '\\'; j-- {
+					run++
+				}
+				if run%2 == 0 {
+					return true
+				}
+			}
+		}
+		next := bytes.Index(data[i+2:], []byte(`\u`))
+		if next < 0 {
+			break
+		}
+		i += 2 + next
+	}
+	return false
+}

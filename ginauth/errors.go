@@ -1,0 +1,53 @@
+package ginauth
+
+import (
+	"errors"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// Why a token was refused, beyond golang-jwt's own errors (jwt.ErrTokenExpired,
+// jwt.ErrTokenSignatureInvalid, ...), which Validate returns too. Check them
+// with errors.Is; a route answers every one of them with the same 401
+// invalid_token, with a short description.
+var (
+	ErrTokenType      = errors.New("ginauth: the token is not an access token (typ)")
+	ErrCriticalHeader = errors.New("ginauth: the token has a crit header")
+	ErrEmbeddedKey    = errors.New("ginauth: the token names its own key (jku, x5u, jwk, x5c)")
+	ErrUnknownKey     = errors.New("ginauth: no key for the token")
+	ErrWeakKey        = errors.New("ginauth: the key is too weak for its algorithm")
+	ErrMissingClaim   = errors.New("ginauth: the token lacks a required claim")
+	ErrTokenTooOld    = errors.New("ginauth: the token is older than the maximum age")
+	ErrUnknownIssuer  = errors.New("ginauth: no validator for the token's issuer")
+
+	errInvalidUTF8    = errors.New("ginauth: a claim is not valid UTF-8")
+	errDuplicateClaim = errors.New("ginauth: a registered claim is given twice")
+	errNumericDate    = errors.New("ginauth: a date claim is not a JSON number of seconds")
+	errMalformed      = errors.New("ginauth: the token is not a JWS in compact form")
+)
+
+// describe says, in a few words and RFC 6750's charset, why a token was
+// refused: for error_description, so it names the kind of problem and
+// nothing of the token or of the keys.
+func describe(err error) string {
+	switch {
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return "The access token expired"
+	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return "The access token is not valid yet"
+	case errors.Is(err, ErrTokenTooOld):
+		return "The access token is too old"
+	case errors.Is(err, jwt.ErrTokenInvalidAudience):
+		return "The access token is meant for another audience"
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer), errors.Is(err, ErrUnknownIssuer):
+		return "The access token comes from another issuer"
+	case errors.Is(err, ErrTokenType):
+		return "The token is not an access token"
+	case errors.Is(err, ErrMissingClaim), errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		return "The access token lacks a required claim"
+	case errors.Is(err, jwt.ErrTokenMalformed), errors.Is(err, errInvalidUTF8), errors.Is(err, errDuplicateClaim),
+		errors.Is(err, errNumericDate), errors.Is(err, jwt.ErrTokenInvalidClaims) && !errors.Is(err, jwt.ErrTokenSignatureInvalid):
+		return "The access token is malformed"
+	}
+	return "The access token is not valid"
+}

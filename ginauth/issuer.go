@@ -1,0 +1,186 @@
+package ginauth
+
+import (
+	"context"
+	"crypto"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/MicahParks/jwkset"
+	"github.com/gin-gonic/gin"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// IssuerConfig configures an [Issuer].
+type IssuerConfig struct {
+	Issuer   string
+	Audience string
+	// Key signs the tokens: a private key (crypto.Signer: RSA, ECDSA,
+	// Ed25519) or a []byte HMAC secret, as strong as [StaticKeys] requires.
+	Key any
+	// KeyID is the kid of the tokens and of the published key.
+	KeyID string
+	// Algorithm defaults to the key's usual one: RS256, ES256/384/512 by
+	// curve, EdDSA; HMAC keys must name theirs.
+	Algorithm string
+	// Lifetime of the tokens; default 15 minutes.
+	Lifetime time.Duration
+}
+
+// Issuer signs access tokens for applications that issue their own, as
+// FastAPI's OAuth2 tutorial does: RFC 9068 tokens (typ at+jwt) with iss,
+// aud, sub, client_id, exp, iat, jti and scope. It publishes its public key
+// as a JWK Set, and gives the keys that validate its tokens.
+type Issuer struct {
+	cfg    IssuerConfig
+	method jwt.SigningMethod
+	keys   Key
+}
+
+// NewIssuer returns an Issuer, or why cfg cannot make safe tokens.
+func NewIssuer(cfg IssuerConfig) (*Issuer, error) {
+	if cfg.Issuer == "" || cfg.Audience == "" {
+		return nil, errors.New("ginauth: IssuerConfig needs an Issuer and an Audience")
+	}
+	if cfg.Lifetime <= 0 {
+		cfg.Lifetime = 15 * time.Minute
+	}
+	if cfg.Algorithm == "" {
+		cfg.Algorithm = defaultAlgorithm(publicKey(cfg.Key))
+	}
+	pub, err := checkKey(cfg.Algorithm, cfg.Key)
+	if err != nil {
+		return nil, fmt.Errorf("ginauth: IssuerConfig: %w", err)
+	}
+	if _, hmac := cfg.Key.([]byte); !hmac {
+		if _, ok := cfg.Key.(crypto.Signer); !ok {
+			return nil, errors.New("ginauth: IssuerConfig: Key must be a private key or an HMAC secret")
+		}
+	}
+	return &Issuer{cfg: cfg, method: jwt.GetSigningMethod(cfg.Algorithm),
+		keys: Key{ID: cfg.KeyID, Algorithm: cfg.Algorithm, Key: pub}}, nil
+}
+
+// AccessToken is what a token endpoint answers (RFC 6749 §5.1).
+type AccessToken struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int    `json:"expires_in"`
+	Scope       string `json:"scope,omitempty"`
+}
+
+// Issue signs a token for subject, obtained by clientID, granting scopes.
+func (i *Issuer) Issue(subject, clientID string, scopes []string) (AccessToken, error) {
+	jti := make([]byte, 16)
+	if _, err := rand.Read(jti); err != nil {
+		return AccessToken{}, err
+	}
+	now := time.Now()
+	c := issuedClaims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer: i.cfg.Issuer, Subject: subject, Audience: jwt.ClaimStrings{i.cfg.Audience},
+			ExpiresAt: jwt.NewNumericDate(now.Add(i.cfg.Lifetime)), IssuedAt: jwt.NewNumericDate(now),
+			ID: base64.RawURLEncoding.EncodeToString(jti),
+		},
+		ClientID: clientID,
+		Scope:    strings.Join(scopes, " "),
+	}
+	t := jwt.NewWithClaims(i.method, c)
+	t.Header["typ"] = "at+jwt"
+	if i.cfg.KeyID != "" {
+		t.Header["kid"] = i.cfg.KeyID
+	}
+	signed, err := t.SignedString(i.cfg.Key)
+	if err != nil {
+		return AccessToken{}, err
+	}
+	return AccessToken{AccessToken: signed, TokenType: "bearer", ExpiresIn: int(i.cfg.Lifetime / time.Second), Scope: c.Scope}, nil
+}
+
+type issuedClaims struct {
+	jwt.RegisteredClaims
+	ClientID string `json:"client_id"`
+	Scope    string `json:"scope,omitempty"`
+}
+
+// Keys are the keys that validate the issuer's tokens, for a validator in
+// the same process.
+func (i *Issuer) Keys() Keys { return StaticKeys(i.keys) }
+
+// JWKS is the issuer's public key as a JWK Set document, for validators
+// elsewhere; an HMAC issuer has none to publish.
+func (i *Issuer) JWKS() ([]byte, error) {
+	if _, hmac := i.keys.Key.([]byte); hmac {
+		return nil, errors.New("ginauth: an HMAC secret is not published")
+	}
+	jwk, err := jwkset.NewJWKFromKey(i.keys.Key, jwkset.JWKOptions{Metadata: jwkset.JWKMetadataOptions{
+		KID: i.keys.ID, ALG: jwkset.ALG(i.keys.Algorithm), USE: jwkset.UseSig,
+	}})
+	if err != nil {
+		return nil, err
+	}
+	store := jwkset.NewMemoryStorage()
+	if err := store.KeyWrite(context.Background(), jwk); err != nil {
+		return nil, err
+	}
+	return store.JSONPublic(context.Background())
+}
+
+// JWKSHandler serves JWKS, as /.well-known/jwks.json does.
+func (i *Issuer) JWKSHandler() gin.HandlerFunc {
+	doc, err := i.JWKS()
+	if err != nil {
+		panic(err.Error())
+	}
+	return func(c *gin.Context) {
+		c.Header("Cache-Control", "public, max-age=300")
+		c.Data(http.StatusOK, "application/jwk-set+json", doc)
+	}
+}
+
+// Issuers validates tokens from several issuers, each with its own keys:
+// a token goes to the validator of its (unverified) iss, which then checks
+// everything, so a token naming issuer B but signed with A's key fails.
+func Issuers(validators ...*JWT) TokenValidator {
+	byIssuer := map[string]*JWT{}
+	for _, v := range validators {
+		if v.cfg.NoIssuer || v.cfg.Issuer == "" {
+			panic("ginauth: Issuers: each validator needs its own Issuer")
+		}
+		if _, dup := byIssuer[v.cfg.Issuer]; dup {
+			panic(fmt.Sprintf("ginauth: Issuers: two validators for %q", v.cfg.Issuer))
+		}
+		byIssuer[v.cfg.Issuer] = v
+	}
+	return issuers(byIssuer)
+}
+
+type issuers map[string]*JWT
+
+func (m issuers) Validate(ctx context.Context, raw string) (*Token, error) {
+	parts := strings.Split(raw, ".")
+	if len(parts) != 3 {
+		return nil, jwt.ErrTokenMalformed
+	}
+	payload, err := base64.RawURLEncoding.Strict().DecodeString(parts[1])
+	if err != nil {
+		return nil, jwt.ErrTokenMalformed
+	}
+	var peek struct {
+		Issuer string `json:"iss"`
+	}
+	if err := json.Unmarshal(payload, &peek); err != nil {
+		return nil, jwt.ErrTokenMalformed
+	}
+	v, ok := m[peek.Issuer]
+	if !ok {
+		return nil, ErrUnknownIssuer
+	}
+	return v.Validate(ctx, raw)
+}

@@ -1,0 +1,238 @@
+package ginauth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// JWTConfig says which access tokens a [JWT] validator accepts. Its zero
+// values are the safe ones; what would weaken validation must be asked for
+// by name.
+type JWTConfig struct {
+	// Issuer is the exact iss tokens must have. Required, unless NoIssuer.
+	Issuer string
+	// Audience is the identifier of this API, which the token's aud (a
+	// string or an array) must contain exactly. Required, unless NoAudience.
+	Audience string
+	// NoIssuer and NoAudience turn those checks off, for issuers that do not
+	// set the claims. Prefer not to.
+	NoIssuer, NoAudience bool
+
+	// Keys verify the signatures: StaticKeys, PEMKey, JWKSet or JWKS.
+	Keys Keys
+	// Algorithms narrows the algorithms the keys may verify.
+	Algorithms []string
+
+	// Leeway allows for clock skew in exp, nbf and iat. Default 0.
+	Leeway time.Duration
+	// MaxAge refuses tokens issued (iat) longer ago; 0 means no limit. A
+	// token without iat is then refused.
+	MaxAge time.Duration
+	// RequireAccessTokenType refuses tokens whose typ is not at+jwt (RFC
+	// 9068). By default typ may also be JWT, or absent; any other type (an
+	// ID token, say) is refused.
+	RequireAccessTokenType bool
+	// RequiredClaims must be present and not empty; nil means RFC 9068's
+	// sub, client_id and jti. Use an empty, non-nil slice to require none.
+	RequiredClaims []string
+	// ScopeClaim names the claim that holds the scopes, as a space-delimited
+	// string or an array of strings; by default scope, else scp.
+	ScopeClaim string
+
+	// CacheSize is how many verified tokens are kept, so that a token seen
+	// again costs a map lookup instead of a signature check; default 4096.
+	// Entries are keyed on the exact token, check exp and nbf on every use,
+	// never outlive the token, nor the keys (a remote set's RefreshInterval).
+	CacheSize int
+	// NoCache verifies every token afresh.
+	NoCache bool
+}
+
+// TokenValidator validates access tokens: a [*JWT], or [Issuers].
+type TokenValidator interface {
+	Validate(ctx context.Context, raw string) (*Token, error)
+}
+
+// JWT validates JWT access tokens with golang-jwt, safely configured:
+// algorithms pinned per key (never none), exp required, iss and aud checked,
+// strict base64, and what golang-jwt leaves to its callers: the typ header,
+// crit and embedded keys refused, dates that are JSON numbers, registered
+// claims given once, UTF-8 claims, RFC 9068's required claims, a maximum age.
+type JWT struct {
+	cfg       JWTConfig
+	parser    *jwt.Parser
+	keyfunc   jwt.Keyfunc // for keys that never need the network
+	remote    bool
+	required  []string
+	cache     *tokenCache
+	cacheTime time.Duration
+}
+
+// NewJWT returns a validator for cfg, or an error when cfg is unsafe: no
+// keys, a weak key, no issuer or audience without the opt-out. A remote key
+// set makes its first fetch now, waiting no longer than its Timeout.
+func NewJWT(cfg JWTConfig) (*JWT, error) {
+	switch {
+	case cfg.Keys == nil:
+		return nil, errors.New("ginauth: JWTConfig needs Keys")
+	case cfg.Issuer == "" && !cfg.NoIssuer:
+		return nil, errors.New("ginauth: JWTConfig needs an Issuer (or NoIssuer: true, to accept any)")
+	case cfg.Audience == "" && !cfg.NoAudience:
+		return nil, errors.New("ginauth: JWTConfig needs an Audience (or NoAudience: true, to accept any)")
+	case cfg.Leeway < 0 || cfg.MaxAge < 0:
+		return nil, errors.New("ginauth: JWTConfig: Leeway and MaxAge cannot be negative")
+	}
+	if err := cfg.Keys.start(); err != nil {
+		return nil, err
+	}
+	algs := cfg.Keys.algorithms()
+	if cfg.Algorithms != nil {
+		algs = slices.DeleteFunc(slices.Clone(algs), func(a string) bool { return !slices.Contains(cfg.Algorithms, a) })
+	}
+	if len(algs) == 0 {
+		cfg.Keys.close()
+		return nil, errors.New("ginauth: JWTConfig: no algorithm left to verify with")
+	}
+	opts := []jwt.ParserOption{
+		jwt.WithValidMethods(algs),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(cfg.Leeway),
+		jwt.WithStrictDecoding(),
+	}
+	if !cfg.NoIssuer {
+		opts = append(opts, jwt.WithIssuer(cfg.Issuer))
+	}
+	if !cfg.NoAudience {
+		opts = append(opts, jwt.WithAudience(cfg.Audience))
+	}
+	v := &JWT{cfg: cfg, parser: jwt.NewParser(opts...), required: cfg.RequiredClaims}
+	if v.required == nil {
+		v.required = []string{"sub", "client_id", "jti"}
+	}
+	for _, c := range v.required {
+		if !slices.Contains([]string{"sub", "client_id", "jti", "iat", "nbf"}, c) {
+			cfg.Keys.close()
+			return nil, fmt.Errorf("ginauth: JWTConfig: RequiredClaims: %q is not a claim it knows (sub, client_id, jti, iat, nbf)", c)
+		}
+	}
+	v.remote, v.cacheTime = cfg.Keys.remote()
+	v.keyfunc = func(t *jwt.Token) (any, error) { return v.key(context.Background(), t) }
+	if !cfg.NoCache {
+		size := cfg.CacheSize
+		if size <= 0 {
+			size = 4096
+		}
+		v.cache = newTokenCache(size)
+	}
+	return v, nil
+}
+
+// MustJWT is NewJWT for package-level validators: it panics on an unsafe
+// configuration, with the reason.
+func MustJWT(cfg JWTConfig) *JWT {
+	v, err := NewJWT(cfg)
+	if err != nil {
+		panic(err.Error())
+	}
+	return v
+}
+
+// Close stops the background work of the validator's keys (a remote set's
+// fetches).
+func (v *JWT) Close() { v.cfg.Keys.close() }
+
+// Validate checks raw and returns its token, or why it was refused: one of
+// golang-jwt's errors or of this package's (see ErrTokenType), to check with
+// errors.Is.
+func (v *JWT) Validate(ctx context.Context, raw string) (*Token, error) {
+	if !isCompactJWS(raw) {
+		// golang-jwt's decoder would skip CR and LF (row 7 of the matrix).
+		return nil, fmt.Errorf("%w: not three segments of base64url", jwt.ErrTokenMalformed)
+	}
+	now := time.Now()
+	if t, ok := v.cache.get(raw, now, v.cfg.Leeway, v.cfg.MaxAge); ok {
+		return t, nil
+	}
+	c := claims{scopeClaim: v.cfg.ScopeClaim}
+	custom, err := checkPayload(raw, v.cfg.ScopeClaim)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", jwt.ErrTokenMalformed, err)
+	}
+	if custom != nil {
+		_ = c.custom.UnmarshalJSON(custom)
+	}
+	kf := v.keyfunc
+	if v.remote {
+		kf = func(t *jwt.Token) (any, error) { return v.key(ctx, t) }
+	}
+	if _, err := v.parser.ParseWithClaims(raw, &c, kf); err != nil {
+		return nil, err
+	}
+	for _, name := range v.required {
+		if !c.has(name) {
+			return nil, fmt.Errorf("%w: %s", ErrMissingClaim, name)
+		}
+	}
+	if v.cfg.MaxAge > 0 && (!c.IssuedAt.set || now.Sub(c.IssuedAt.Time) > v.cfg.MaxAge+v.cfg.Leeway) {
+		return nil, ErrTokenTooOld
+	}
+	t := &Token{
+		Issuer: c.Issuer, Subject: c.Subject, ClientID: c.ClientID, ID: c.ID,
+		ExpiresAt: c.ExpiresAt.time(), IssuedAt: c.IssuedAt.time(), NotBefore: c.NotBefore.time(),
+		Raw: raw, audience: c.Audience.ClaimStrings, scopes: c.scopes(),
+	}
+	if v.cache != nil {
+		until := t.ExpiresAt
+		if v.cacheTime > 0 && now.Add(v.cacheTime).Before(until) {
+			until = now.Add(v.cacheTime)
+		}
+		v.cache.put(raw, t, until)
+		return t.clone(), nil
+	}
+	return t, nil
+}
+
+// key checks a token's header, then finds its key.
+func (v *JWT) key(ctx context.Context, t *jwt.Token) (any, error) {
+	h := t.Header
+	if _, ok := h["crit"]; ok {
+		return nil, ErrCriticalHeader
+	}
+	for _, name := range []string{"jku", "x5u", "jwk", "x5c"} {
+		if _, ok := h[name]; ok {
+			return nil, ErrEmbeddedKey
+		}
+	}
+	if typ, present := h["typ"]; present || v.cfg.RequireAccessTokenType {
+		s, _ := typ.(string)
+		s = strings.ToLower(s)
+		ok := s == "at+jwt" || s == "application/at+jwt" || s == "jwt" && !v.cfg.RequireAccessTokenType
+		if !ok {
+			return nil, ErrTokenType
+		}
+	}
+	return v.cfg.Keys.lookup(ctx, t)
+}
+
+// isCompactJWS reports whether raw is three segments of base64url
+// characters, no padding: what a JWS in compact form is.
+func isCompactJWS(raw string) bool {
+	dots := 0
+	for i := 0; i < len(raw); i++ {
+		switch ch := raw[i]; {
+		case ch == '.':
+			dots++
+		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9', ch == '-', ch == '_':
+		default:
+			return false
+		}
+	}
+	return dots == 2
+}

@@ -1,0 +1,67 @@
+package ginauth_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"fmt"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/gindepends/gindepends/di"
+	"github.com/gindepends/gindepends/ginauth"
+)
+
+func ExampleBearer() {
+	// An authorization server of our own; with another one, use
+	// ginauth.JWKS("https://issuer.example.com/.well-known/jwks.json").
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	issuer, _ := ginauth.NewIssuer(ginauth.IssuerConfig{Issuer: "https://auth.example.com", Audience: "https://api.example.com", Key: key, KeyID: "k1"})
+
+	tokens := ginauth.MustJWT(ginauth.JWTConfig{
+		Issuer:   "https://auth.example.com",
+		Audience: "https://api.example.com",
+		Keys:     issuer.Keys(),
+	})
+	defer tokens.Close()
+	oauth2Scheme := ginauth.OAuth2PasswordBearer{
+		TokenURL: "token",
+		Scopes:   map[string]string{"me": "Read information about the current user.", "items": "Read items."},
+	}
+	token := ginauth.Bearer(oauth2Scheme, tokens)
+
+	e := gin.New()
+	di.NewRouter(e).GET("/users/me/items", di.Handle1(di.Security(token, "items", "me"), func(c *gin.Context, t *ginauth.Token) {
+		c.String(200, "items of "+t.Subject)
+	}))
+
+	both, _ := issuer.Issue("johndoe", "cli", []string{"me", "items"})
+	meOnly, _ := issuer.Issue("johndoe", "cli", []string{"me"})
+	show(e, "/users/me/items", "Authorization", "Bearer "+both.AccessToken)
+	show(e, "/users/me/items", "Authorization", "Bearer "+meOnly.AccessToken)
+	show(e, "/users/me/items", "Authorization", "Bearer "+both.AccessToken[:len(both.AccessToken)-4]+"AAAA")
+	// Output:
+	// 200 "" items of johndoe
+	// 403 "Bearer error=\"insufficient_scope\", error_description=\"The access token lacks a required scope\", scope=\"items me\"" {"detail":"Not enough permissions"}
+	// 401 "Bearer error=\"invalid_token\", error_description=\"The access token is not valid\"" {"detail":"Could not validate credentials"}
+}
+
+func ExampleClaimsOf() {
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	issuer, _ := ginauth.NewIssuer(ginauth.IssuerConfig{Issuer: "https://auth.example.com", Audience: "api", Key: key})
+	tokens := ginauth.MustJWT(ginauth.JWTConfig{Issuer: "https://auth.example.com", Audience: "api", Keys: issuer.Keys()})
+	defer tokens.Close()
+
+	at, _ := issuer.Issue("johndoe", "cli", []string{"me"})
+	t, _ := tokens.Validate(context.Background(), at.AccessToken)
+	// The application's own view of the claims.
+	type claims struct {
+		ClientID string `json:"client_id"`
+		Scope    string `json:"scope"`
+	}
+	c, _ := ginauth.ClaimsOf[claims](t)
+	fmt.Println(t.Subject, c.ClientID, c.Scope)
+	// Output:
+	// johndoe cli me
+}
