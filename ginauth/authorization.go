@@ -99,6 +99,11 @@ func tokenInForm(r *http.Request) bool {
 	return r.ParseForm() == nil && r.PostForm.Has("access_token")
 }
 
+// bearerReader reads a bearer token as the OAuth2 bearer schemes do.
+func bearerReader(maxBytes int, realm string) func(*gin.Context) (string, bool, error) {
+	return func(c *gin.Context) (string, bool, error) { return bearerToken(c, maxBytes, realm) }
+}
+
 func checkToken(token string, maxBytes int, realm string) error {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxTokenBytes

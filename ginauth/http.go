@@ -74,9 +74,7 @@ func (s HTTPBearer) OpenAPI() SecuritySchemeObject {
 }
 
 func (s HTTPBearer) settings() settings {
-	st := newSettings(s.SchemeName, "HTTPBearer", s.OpenAPI(), s.AutoError, challenge("Bearer", "realm", s.Realm), s.NotAuthenticated)
-	st.realm = s.Realm
-	return st
+	return bearerSettings(s.SchemeName, "HTTPBearer", s.OpenAPI(), s.AutoError, s.Realm, s.NotAuthenticated)
 }
 
 func (s HTTPBearer) reader() func(*gin.Context) (*HTTPAuthorizationCredentials, bool, error) {

@@ -51,15 +51,11 @@ func (s OAuth2PasswordBearer) OpenAPI() SecuritySchemeObject {
 }
 
 func (s OAuth2PasswordBearer) settings() settings {
-	st := newSettings(s.SchemeName, "OAuth2PasswordBearer", s.OpenAPI(), s.AutoError, challenge("Bearer", "realm", s.Realm), s.NotAuthenticated)
-	st.realm = s.Realm
-	return st
+	return bearerSettings(s.SchemeName, "OAuth2PasswordBearer", s.OpenAPI(), s.AutoError, s.Realm, s.NotAuthenticated)
 }
 
 func (s OAuth2PasswordBearer) reader() func(*gin.Context) (string, bool, error) {
-	return func(c *gin.Context) (string, bool, error) {
-		return bearerToken(c, s.MaxTokenBytes, s.Realm)
-	}
+	return bearerReader(s.MaxTokenBytes, s.Realm)
 }
 
 // OAuth2AuthorizationCodeBearer reads a bearer token from the
@@ -90,15 +86,11 @@ func (s OAuth2AuthorizationCodeBearer) OpenAPI() SecuritySchemeObject {
 }
 
 func (s OAuth2AuthorizationCodeBearer) settings() settings {
-	st := newSettings(s.SchemeName, "OAuth2AuthorizationCodeBearer", s.OpenAPI(), s.AutoError, challenge("Bearer", "realm", s.Realm), s.NotAuthenticated)
-	st.realm = s.Realm
-	return st
+	return bearerSettings(s.SchemeName, "OAuth2AuthorizationCodeBearer", s.OpenAPI(), s.AutoError, s.Realm, s.NotAuthenticated)
 }
 
 func (s OAuth2AuthorizationCodeBearer) reader() func(*gin.Context) (string, bool, error) {
-	return func(c *gin.Context) (string, bool, error) {
-		return bearerToken(c, s.MaxTokenBytes, s.Realm)
-	}
+	return bearerReader(s.MaxTokenBytes, s.Realm)
 }
 
 // OAuth2 is a scheme with any OAuth 2.0 flows (FastAPI's OAuth2). Like

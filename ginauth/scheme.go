@@ -51,6 +51,14 @@ func newSettings(name, defaultName string, model SecuritySchemeObject, auto Togg
 	return settings{info: &SchemeInfo{name: name, model: model}, autoError: auto == On, challenge: challenge, notAuthenticated: notAuth}
 }
 
+// bearerSettings are those of a scheme that reads a bearer token from the
+// Authorization header, whose challenge carries the realm.
+func bearerSettings(name, defaultName string, model SecuritySchemeObject, auto Toggle, realm string, notAuth func(string) error) settings {
+	st := newSettings(name, defaultName, model, auto, challenge("Bearer", "realm", realm), notAuth)
+	st.realm = realm
+	return st
+}
+
 // missing is the answer when the credential is absent and AutoError is on.
 func (s settings) missing() error {
 	if s.notAuthenticated != nil {
