@@ -15,16 +15,17 @@ type tokenCache struct {
 }
 
 type cacheEntry struct {
-	token *Token
-	until time.Time // when to check the keys again: the token's exp, or earlier
+	token      *Token
+	generation uint64 // of the keys that verified it
 }
 
 func newTokenCache(max int) *tokenCache {
 	return &tokenCache{max: max, entries: make(map[string]cacheEntry, min(max, 1024))}
 }
 
-// get returns a copy of the token cached for raw, if it is still valid now.
-func (c *tokenCache) get(raw string, now time.Time, leeway, maxAge time.Duration) (*Token, bool) {
+// get returns a copy of the token cached for raw, if it is still valid now
+// and the keys have not changed since it was verified.
+func (c *tokenCache) get(raw string, generation uint64, now time.Time, leeway, maxAge time.Duration) (*Token, bool) {
 	if c == nil {
 		return nil, false
 	}
@@ -36,7 +37,7 @@ func (c *tokenCache) get(raw string, now time.Time, leeway, maxAge time.Duration
 	}
 	t := e.token
 	switch {
-	case now.After(e.until), // stale: check the keys again
+	case e.generation != generation, // the keys changed: verify again
 		!now.Before(t.ExpiresAt.Add(leeway)),
 		!t.NotBefore.IsZero() && now.Before(t.NotBefore.Add(-leeway)),
 		maxAge > 0 && now.Sub(t.IssuedAt) > maxAge+leeway:
@@ -48,20 +49,21 @@ func (c *tokenCache) get(raw string, now time.Time, leeway, maxAge time.Duration
 	return t.clone(), true
 }
 
-// put keeps t until until. A full cache first drops expired entries, then
-// arbitrary ones (map order): a flood of fresh tokens cannot grow it.
-func (c *tokenCache) put(raw string, t *Token, until time.Time) {
+// put keeps t, verified by keys of generation. A full cache first drops
+// expired entries, then arbitrary ones (map order): a flood of fresh tokens
+// cannot grow it.
+func (c *tokenCache) put(raw string, t *Token, generation uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.entries) >= c.max {
 		now := time.Now()
 		dropped := 0
 		for k, e := range c.entries {
-			if now.After(e.until) || dropped < c.max/16+1 {
+			if now.After(e.token.ExpiresAt) || dropped < c.max/16+1 {
 				delete(c.entries, k)
 				dropped++
 			}
 		}
 	}
-	c.entries[raw] = cacheEntry{token: t, until: until}
+	c.entries[raw] = cacheEntry{token: t, generation: generation}
 }

@@ -38,16 +38,16 @@ func cacheLen(c *tokenCache) int {
 
 func TestTokenCacheNil(t *testing.T) {
 	var c *tokenCache
-	if tok, ok := c.get("raw", cacheT0, 0, 0); ok || tok != nil {
+	if tok, ok := c.get("raw", 1, cacheT0, 0, 0); ok || tok != nil {
 		t.Errorf("a nil cache answered %v, %v", tok, ok)
 	}
 }
 
 func TestTokenCacheMiss(t *testing.T) {
 	c := newTokenCache(8)
-	c.put("raw", cacheToken(), cacheT0.Add(time.Hour))
+	c.put("raw", cacheToken(), 1)
 	for _, raw := range []string{"", "ra", "raw ", "RAW", "raw\x00"} {
-		if _, ok := c.get(raw, cacheT0, 0, 0); ok {
+		if _, ok := c.get(raw, 1, cacheT0, 0, 0); ok {
 			t.Errorf("get(%q) found the entry of %q", raw, "raw")
 		}
 	}
@@ -56,8 +56,8 @@ func TestTokenCacheMiss(t *testing.T) {
 func TestTokenCacheCopy(t *testing.T) {
 	c := newTokenCache(8)
 	orig := cacheToken()
-	c.put("raw", orig, cacheT0.Add(time.Hour))
-	got, ok := c.get("raw", cacheT0.Add(time.Minute), 0, 0)
+	c.put("raw", orig, 1)
+	got, ok := c.get("raw", 1, cacheT0.Add(time.Minute), 0, 0)
 	if !ok {
 		t.Fatal("miss")
 	}
@@ -73,7 +73,7 @@ func TestTokenCacheCopy(t *testing.T) {
 	a := got.Audience()
 	a[0] = "other"
 
-	again, ok := c.get("raw", cacheT0.Add(time.Minute), 0, 0)
+	again, ok := c.get("raw", 1, cacheT0.Add(time.Minute), 0, 0)
 	if !ok {
 		t.Fatal("miss after a caller changed its copy")
 	}
@@ -87,7 +87,7 @@ func TestTokenCacheCopy(t *testing.T) {
 		t.Errorf("scopes %v, audience %v", again.Scopes(), again.Audience())
 	}
 	// An expiry pushed out in a copy does not keep the entry alive.
-	if _, ok := c.get("raw", cacheT0.Add(2*time.Hour), 0, 0); ok {
+	if _, ok := c.get("raw", 1, cacheT0.Add(2*time.Hour), 0, 0); ok {
 		t.Error("an expired token was served")
 	}
 }
@@ -97,7 +97,7 @@ func TestTokenCacheCopy(t *testing.T) {
 type cacheCase struct {
 	name   string
 	edit   func(*Token)
-	until  time.Duration // after cacheT0; 0: 10 hours
+	keys   uint64        // the keys' generation at the get; 0: that of the put
 	at     time.Duration // after cacheT0
 	leeway time.Duration
 	maxAge time.Duration
@@ -135,11 +135,9 @@ func TestTokenCacheDates(t *testing.T) {
 		{name: "older than MaxAge + leeway", at: 10*time.Minute + 6*time.Second, maxAge: 10 * time.Minute, leeway: 5 * time.Second},
 		{name: "MaxAge 0: no limit", at: 59 * time.Minute, hit: true},
 
-		// until: the keys must be looked at again (a remote set's refresh).
-		{name: "before until", until: 5 * time.Minute, at: 5*time.Minute - time.Second, hit: true},
-		{name: "at until", until: 5 * time.Minute, at: 5 * time.Minute, hit: true},
-		{name: "stale", until: 5 * time.Minute, at: 5*time.Minute + time.Nanosecond},
-		{name: "stale, even within the leeway", until: 5 * time.Minute, at: 6 * time.Minute, leeway: time.Hour},
+		// The keys changed since: verify again, whatever the dates say.
+		{name: "same keys", keys: 1, at: time.Minute, hit: true},
+		{name: "the keys changed", keys: 2, at: time.Minute},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -148,12 +146,12 @@ func TestTokenCacheDates(t *testing.T) {
 			if tc.edit != nil {
 				tc.edit(tok)
 			}
-			until := tc.until
-			if until == 0 {
-				until = 10 * time.Hour
+			keys := tc.keys
+			if keys == 0 {
+				keys = 1
 			}
-			c.put("raw", tok, cacheT0.Add(until))
-			got, ok := c.get("raw", cacheT0.Add(tc.at), tc.leeway, tc.maxAge)
+			c.put("raw", tok, 1)
+			got, ok := c.get("raw", keys, cacheT0.Add(tc.at), tc.leeway, tc.maxAge)
 			if ok != tc.hit {
 				t.Fatalf("hit %v, want %v", ok, tc.hit)
 			}
@@ -173,7 +171,7 @@ func TestTokenCacheDates(t *testing.T) {
 				t.Error("a refused entry was kept")
 			}
 			// Dropped: no later time brings it back.
-			if _, ok := c.get("raw", cacheT0.Add(time.Minute), 0, 0); ok {
+			if _, ok := c.get("raw", 1, cacheT0.Add(time.Minute), 0, 0); ok {
 				t.Error("a refused entry came back")
 			}
 		})
@@ -184,10 +182,9 @@ func TestTokenCacheBounded(t *testing.T) {
 	for _, max := range []int{1, 2, 16, 100, 1000} {
 		t.Run(fmt.Sprint(max), func(t *testing.T) {
 			c := newTokenCache(max)
-			until := time.Now().Add(time.Hour)
 			for i := range max * 3 {
 				raw := fmt.Sprint("raw", i)
-				c.put(raw, cacheToken(), until)
+				c.put(raw, cacheToken(), 1)
 				if n := cacheLen(c); n > max {
 					t.Fatalf("%d entries in a cache of %d", n, max)
 				}
@@ -203,34 +200,37 @@ func TestTokenCacheBounded(t *testing.T) {
 	}
 }
 
-// A full cache drops its stale entries first.
+// A full cache drops its expired entries first.
 func TestTokenCacheFullOfStale(t *testing.T) {
 	const max = 64
 	c := newTokenCache(max)
-	past := time.Now().Add(-time.Minute)
+	expired := cacheToken()
+	expired.ExpiresAt = time.Now().Add(-time.Minute)
 	for i := range max {
-		c.put(fmt.Sprint("old", i), cacheToken(), past)
+		c.put(fmt.Sprint("old", i), expired, 1)
 	}
 	if n := cacheLen(c); n != max {
 		t.Fatalf("%d entries, want %d", n, max)
 	}
-	c.put("new", cacheToken(), time.Now().Add(time.Hour))
+	fresh := cacheToken()
+	fresh.ExpiresAt = time.Now().Add(time.Hour)
+	c.put("new", fresh, 1)
 	if n := cacheLen(c); n != 1 {
 		t.Errorf("%d entries after a put into a cache full of stale ones, want 1", n)
 	}
 }
 
 // Putting the same token again replaces its entry: it neither grows the
-// cache nor keeps the first until.
+// cache nor keeps the first generation.
 func TestTokenCachePutAgain(t *testing.T) {
 	c := newTokenCache(4)
-	c.put("raw", cacheToken(), cacheT0.Add(time.Minute))
-	c.put("raw", cacheToken(), cacheT0.Add(30*time.Minute))
+	c.put("raw", cacheToken(), 1)
+	c.put("raw", cacheToken(), 2)
 	if n := cacheLen(c); n != 1 {
 		t.Errorf("%d entries, want 1", n)
 	}
-	if _, ok := c.get("raw", cacheT0.Add(10*time.Minute), 0, 0); !ok {
-		t.Error("the second until was not kept")
+	if _, ok := c.get("raw", 2, cacheT0.Add(10*time.Minute), 0, 0); !ok {
+		t.Error("the second generation was not kept")
 	}
 }
 
@@ -248,11 +248,11 @@ func TestTokenCacheConcurrent(t *testing.T) {
 				if i%3 == 0 {
 					tok.ExpiresAt = now // refused and dropped on get
 				}
-				c.put(raw, tok, now.Add(time.Hour))
-				if got, ok := c.get(raw, now.Add(time.Second), 0, 0); ok {
+				c.put(raw, tok, 1)
+				if got, ok := c.get(raw, 1, now.Add(time.Second), 0, 0); ok {
 					got.Subject = "changed"
 				}
-				c.get(fmt.Sprint(g, "/", (i+7)%50), now.Add(time.Second), 0, 0)
+				c.get(fmt.Sprint(g, "/", (i+7)%50), 1, now.Add(time.Second), 0, 0)
 			}
 		})
 	}

@@ -90,10 +90,7 @@ func checkPayload(raw, scopeClaim string) (custom []byte, err error) {
 	if !utf8.Valid(data) || hasSurrogateEscape(data) {
 		return nil, errInvalidUTF8
 	}
-	if !json.Valid(data) {
-		return nil, nil
-	}
-	return scanClaims(data, scopeClaim)
+	return scanClaims(data, scopeClaim) // invalid JSON: golang-jwt refuses it next
 }
 
 // numericDate is a JSON number of seconds (RFC 7519 §2). golang-jwt's also
@@ -217,7 +214,7 @@ var registeredClaims = [][]byte{
 	[]byte("jti"), []byte("client_id"), []byte("scope"), []byte("scp"),
 }
 
-// scanClaims walks the top-level keys of a claims object (valid JSON). It
+// scanClaims walks the top-level keys of a claims object. It
 // refuses a registered claim named twice, or named in another case (as
 // encoding/json would match it, with Unicode case folding), and returns the
 // raw value of scopeClaim.
@@ -234,8 +231,14 @@ func scanClaims(data []byte, scopeClaim string) (custom []byte, err error) {
 		if i >= len(data) || data[i] == '}' {
 			return custom, nil
 		}
+		if data[i] != '"' {
+			return nil, nil // not valid JSON: golang-jwt refuses it
+		}
 		start := i
 		i = skipString(data, i)
+		if i-1 <= start {
+			return nil, nil
+		}
 		key := data[start+1 : i-1]
 		if bytes.IndexByte(key, '\\') >= 0 {
 			var s string
@@ -258,9 +261,9 @@ func scanClaims(data []byte, scopeClaim string) (custom []byte, err error) {
 				seen |= 1 << n
 			}
 		}
-		if scopeClaim != "" && strings.EqualFold(string(key), scopeClaim) {
-			if customSeen {
-				return nil, errDuplicateClaim
+		if scopeClaim != "" && bytes.EqualFold(key, []byte(scopeClaim)) {
+			if customSeen || string(key) != scopeClaim {
+				return nil, errDuplicateClaim // twice, or in another case
 			}
 			customSeen = true
 			custom = data[vstart:i]
@@ -325,28 +328,54 @@ func skipValue(data []byte, i int) int {
 	return i
 }
 
-// hasSurrogateEscape reports a \uD800-\uDFFF escape: encoding/json turns
-// an unpaired one into U+FFFD without a word, and paired ones stand for
-// characters a token has no reason to escape.
+// hasSurrogateEscape reports an unpaired \uD800-\uDFFF escape: encoding/json
+// turns one into U+FFFD without a word. A pair stands for one character
+// (Python's json escapes emoji that way) and is fine.
 func hasSurrogateEscape(data []byte) bool {
-	for i := bytes.Index(data, []byte(`\u`)); i >= 0 && i+3 < len(data); {
-		if h := data[i+2] | 0x20; h == 'd' {
-			if n := data[i+3] | 0x20; n >= '8' && n <= '9' || n >= 'a' && n <= 'f' {
-				// A backslash escaped itself ("\\u"): count the run.
-				run := 0
-				for j := i - 1; j >= 0 && data[j] == '\\'; j-- {
-					run++
-				}
-				if run%2 == 0 {
-					return true
+	if !bytes.Contains(data, []byte(`\u`)) {
+		return false
+	}
+	for i := 0; i+1 < len(data); i++ {
+		if data[i] != '\\' {
+			continue
+		}
+		if data[i+1] != 'u' {
+			i++ // an escaped character, a backslash among them
+			continue
+		}
+		r, ok := hex4(data, i+2)
+		switch {
+		case !ok:
+		case 0xDC00 <= r && r <= 0xDFFF:
+			return true // a low surrogate first
+		case 0xD800 <= r && r <= 0xDBFF:
+			if i+11 < len(data) && data[i+6] == '\\' && data[i+7] == 'u' {
+				if lo, ok := hex4(data, i+8); ok && 0xDC00 <= lo && lo <= 0xDFFF {
+					i += 11
+					continue
 				}
 			}
+			return true
 		}
-		next := bytes.Index(data[i+2:], []byte(`\u`))
-		if next < 0 {
-			break
-		}
-		i += 2 + next
+		i += 5
 	}
 	return false
+}
+
+func hex4(data []byte, i int) (rune, bool) {
+	if i+4 > len(data) {
+		return 0, false
+	}
+	var r rune
+	for _, ch := range data[i : i+4] {
+		switch {
+		case '0' <= ch && ch <= '9':
+			r = r<<4 | rune(ch-'0')
+		case 'a' <= ch|0x20 && ch|0x20 <= 'f':
+			r = r<<4 | rune(ch|0x20-'a'+10)
+		default:
+			return 0, false
+		}
+	}
+	return r, true
 }

@@ -82,6 +82,10 @@
 // error="insufficient_scope" with the scopes required (or FastAPI's
 // tutorial answer, [MissingScopeAs401]).
 //
+// A validator with a remote JWK Set fetches it when it is made: make it in
+// main (and Close it) rather than at package level, so that importing the
+// package, in tests say, does not reach the network.
+//
 // [Issuer] signs access tokens for applications that issue their own, and
 // publishes its public key as a JWK Set.
 //

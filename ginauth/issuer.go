@@ -77,6 +77,14 @@ type AccessToken struct {
 
 // Issue signs a token for subject, obtained by clientID, granting scopes.
 func (i *Issuer) Issue(subject, clientID string, scopes []string) (AccessToken, error) {
+	if subject == "" || clientID == "" {
+		return AccessToken{}, errors.New("ginauth: Issue needs a subject and a client ID (RFC 9068 §2.2)")
+	}
+	for _, s := range scopes {
+		if s == "" || strings.ContainsAny(s, " \t\r\n\"\\") {
+			return AccessToken{}, fmt.Errorf("ginauth: Issue: %q is not a scope (RFC 6749 §3.3)", s)
+		}
+	}
 	jti := make([]byte, 16)
 	if _, err := rand.Read(jti); err != nil {
 		return AccessToken{}, err

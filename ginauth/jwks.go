@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/MicahParks/jwkset"
@@ -81,7 +84,8 @@ type JWKSOptions struct {
 	RefreshInterval time.Duration
 	// UnknownKeyInterval is the least time between two fetches caused by
 	// tokens whose kid is unknown: at most one per interval, however many
-	// such tokens arrive; the others fail at once. Default 1 minute.
+	// such tokens arrive. Those that arrive during the fetch wait for it;
+	// those after it fail at once until the interval is over. Default 1 minute.
 	UnknownKeyInterval time.Duration
 	// MaxBytes caps the size of the JWK Set document. Default 512 KiB.
 	MaxBytes int64
@@ -123,10 +127,12 @@ type remoteKeys struct {
 	url  string
 	opts JWKSOptions
 
-	cancel   context.CancelFunc
-	memory   jwkset.Storage // the keys fetched so far
-	fetching jwkset.Storage // the same, fetching again when a kid is unknown
-	kf       keyfunc.Keyfunc
+	cancel    context.CancelFunc
+	transport *http.Transport // ours, if the options gave no client
+	replaced  atomic.Uint64   // times the set was replaced
+	memory    jwkset.Storage  // the keys fetched so far
+	fetching  jwkset.Storage  // the same, fetching again when a kid is unknown
+	kf        keyfunc.Keyfunc
 
 	mu       sync.Mutex
 	started  bool // by a validator, whose Close stops the refreshes
@@ -143,14 +149,20 @@ func (r *remoteKeys) start() error {
 	if r.started {
 		return fmt.Errorf("ginauth: JWKS %q: these keys already serve a validator; call JWKS for each", r.url)
 	}
+	if u, err := url.Parse(r.url); err != nil || u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
+		return fmt.Errorf("ginauth: JWKS %q: fetch keys over https (plain http only on loopback): on the way, anyone could swap them", r.url)
+	}
 	client := r.opts.Client
 	if client == nil {
-		client = &http.Client{Timeout: r.opts.Timeout}
+		// A transport of its own, so that Close can end its connections.
+		r.transport = http.DefaultTransport.(*http.Transport).Clone()
+		client = &http.Client{Timeout: r.opts.Timeout, Transport: r.transport}
 	}
 	client = capBodies(client, r.opts.MaxBytes)
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	memory, err := jwkset.NewStorageFromHTTP(r.url, jwkset.HTTPClientStorageOptions{
+		Storage:                   &countedStorage{MemoryJWKSet: jwkset.NewMemoryStorage(), gen: &r.replaced},
 		Client:                    client,
 		Ctx:                       ctx,
 		HTTPTimeout:               r.opts.Timeout,
@@ -195,15 +207,15 @@ func (r *remoteKeys) lookup(ctx context.Context, t *jwt.Token) (any, error) {
 		// keyfunc would try every key of the set: refuse instead (RFC 8725 §3.1).
 		return nil, ErrUnknownKey
 	}
-	var alg string // the JWK's, which gatedStorage reports
-	key, err := r.kf.KeyfuncCtx(context.WithValue(ctx, jwkAlgKey{}, &alg))(t)
+	key, err := r.kf.KeyfuncCtx(ctx)(t)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %q", ErrUnknownKey, kid)
 	}
 	// keyfunc checks the JWK's alg if it has one; one without answers to
 	// its type's usual algorithm only, not to any its key type allows.
-	if alg == "" {
-		alg = defaultAlgorithm(key)
+	alg := defaultAlgorithm(key)
+	if jwk, err := r.memory.KeyRead(ctx, kid); err == nil && jwk.Marshal().ALG != "" {
+		alg = jwk.Marshal().ALG.String()
 	}
 	if alg != t.Method.Alg() {
 		return nil, fmt.Errorf("%w: %q is a key for %q", ErrUnknownKey, kid, alg)
@@ -211,19 +223,41 @@ func (r *remoteKeys) lookup(ctx context.Context, t *jwt.Token) (any, error) {
 	return checkKey(t.Method.Alg(), key)
 }
 
-// jwkAlgKey is the context key under which lookup asks gatedStorage for the
-// "alg" of the JWK keyfunc gets.
-type jwkAlgKey struct{}
-
 func (r *remoteKeys) algorithms() []string {
 	return []string{"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
 }
 
-func (r *remoteKeys) remote() (bool, time.Duration) { return true, r.opts.RefreshInterval }
+func (r *remoteKeys) remote() bool { return true }
+
+func (r *remoteKeys) generation() uint64 { return r.replaced.Load() }
+
+// countedStorage counts the times the key set is replaced: a token verified
+// before is not trusted from the cache after that.
+type countedStorage struct {
+	*jwkset.MemoryJWKSet
+	gen *atomic.Uint64
+}
+
+func (s *countedStorage) KeyReplaceAll(ctx context.Context, given []jwkset.JWK) error {
+	err := s.MemoryJWKSet.KeyReplaceAll(ctx, given)
+	s.gen.Add(1)
+	return err
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
 
 func (r *remoteKeys) close() {
 	if r.cancel != nil {
 		r.cancel()
+	}
+	if r.transport != nil {
+		r.transport.CloseIdleConnections()
 	}
 }
 
@@ -238,9 +272,6 @@ func (g gatedStorage) KeyRead(ctx context.Context, kid string) (jwkset.JWK, erro
 	jwk, err := g.r.memory.KeyRead(ctx, kid)
 	if errors.Is(err, jwkset.ErrKeyNotFound) {
 		jwk, err = g.r.fetchFor(ctx, kid)
-	}
-	if alg, ok := ctx.Value(jwkAlgKey{}).(*string); ok && err == nil {
-		*alg = jwk.Marshal().ALG.String()
 	}
 	return jwk, err
 }
@@ -272,7 +303,9 @@ func (r *remoteKeys) fetchFor(ctx context.Context, kid string) (jwkset.JWK, erro
 	r.inflight = done
 	r.mu.Unlock()
 
-	fetchCtx, cancel := context.WithTimeout(ctx, r.opts.Timeout)
+	// The fetch serves every request waiting for it: a client that gives up
+	// must not cancel it, or it could spend the interval's one fetch for nothing.
+	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.Timeout)
 	jwk, err := r.fetching.KeyRead(fetchCtx, kid)
 	cancel()
 

@@ -927,3 +927,77 @@ func TestJWKSCloseStopsGoroutines(t *testing.T) {
 	slow.close()
 	goleak.VerifyNone(t, ignore)
 }
+
+func TestJWKSCacheDropsTokensOfARemovedKey(t *testing.T) {
+	// A token verified once is cached; when a fetch sees its key gone, the
+	// cache no longer vouches for it: at once, not after a delay.
+	k := jwksKeys()
+	r1, r2 := jwkOf(t, k.r1, "r1", "RS256", "sig"), jwkOf(t, k.r2, "r2", "RS256", "sig")
+	s := newJWKSServer(t, r1)
+	v, _ := remoteValidator(t, s.url, ginauth.JWKSOptions{Timeout: 2 * time.Second, RefreshInterval: time.Hour, UnknownKeyInterval: time.Millisecond})
+	cached := signJWKS(t, jwt.SigningMethodRS256, k.r1, "r1")
+	if err := validate(v, cached); err != nil {
+		t.Fatal(err)
+	}
+	s.setKeys(r2)
+	// A token of the new key makes the one fetch that sees r1 gone.
+	if err := validate(v, signJWKS(t, jwt.SigningMethodRS256, k.r2, "r2")); err != nil {
+		t.Fatal(err)
+	}
+	if err := validate(v, cached); !errors.Is(err, ginauth.ErrUnknownKey) {
+		t.Fatalf("a cached token of a removed key: %v", err)
+	}
+}
+
+func TestJWKSCancelledRequestDoesNotWasteTheFetch(t *testing.T) {
+	k := jwksKeys()
+	r1, r2 := jwkOf(t, k.r1, "r1", "RS256", "sig"), jwkOf(t, k.r2, "r2", "RS256", "sig")
+	s := newJWKSServer(t, r1)
+	v, _ := remoteValidator(t, s.url, ginauth.JWKSOptions{Timeout: 5 * time.Second, RefreshInterval: time.Hour, UnknownKeyInterval: time.Hour})
+	s.setKeys(r1, r2)
+	s.setDelay(200 * time.Millisecond)
+	// A client with a random kid gives up at once: the fetch goes on.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Millisecond)
+	defer cancel()
+	if _, err := v.Validate(ctx, forgedKid(t, "random")); err == nil {
+		t.Fatal("a forged token passed")
+	}
+	eventually(t, 5*time.Second, "the key published meanwhile is not used", func() bool {
+		return validate(v, signJWKS(t, jwt.SigningMethodRS256, k.r2, "r2")) == nil
+	})
+}
+
+func TestJWKSNeedsHTTPS(t *testing.T) {
+	_, err := ginauth.NewJWT(ginauth.JWTConfig{Issuer: jwksIssuer, Audience: jwksAudience,
+		Keys: ginauth.JWKS("http://auth.example.com/.well-known/jwks.json")})
+	if err == nil || !strings.Contains(err.Error(), "fetch keys over https") {
+		t.Fatalf("plain http: %v", err)
+	}
+	for _, u := range []string{"http://127.0.0.1:1/jwks", "http://localhost:1/jwks", "http://[::1]:1/jwks"} {
+		v, err := ginauth.NewJWT(ginauth.JWTConfig{Issuer: jwksIssuer, Audience: jwksAudience,
+			Keys: ginauth.JWKS(u, ginauth.JWKSOptions{Timeout: time.Second})})
+		if err != nil {
+			t.Errorf("%s: %v", u, err)
+			continue
+		}
+		v.Close()
+	}
+}
+
+func TestJWKSCloseEndsItsConnections(t *testing.T) {
+	// With its own client, a validator keeps a connection open between
+	// fetches; Close must end it, not leave it to the idle timeout.
+	k := jwksKeys()
+	s := newJWKSServer(t, jwkOf(t, k.r1, "r1", "RS256", "sig"))
+	ignore := goleak.IgnoreCurrent()
+	v, err := ginauth.NewJWT(ginauth.JWTConfig{Issuer: jwksIssuer, Audience: jwksAudience,
+		Keys: ginauth.JWKS(s.url, ginauth.JWKSOptions{Timeout: time.Second, RefreshInterval: time.Hour})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := validate(v, signJWKS(t, jwt.SigningMethodRS256, k.r1, "r1")); err != nil {
+		t.Fatal(err)
+	}
+	v.Close()
+	goleak.VerifyNone(t, ignore) // the server is still up: only Close can have ended them
+}

@@ -35,8 +35,8 @@ type JWTConfig struct {
 	// token without iat is then refused.
 	MaxAge time.Duration
 	// RequireAccessTokenType refuses tokens whose typ is not at+jwt (RFC
-	// 9068). By default typ may also be JWT, or absent; any other type (an
-	// ID token, say) is refused.
+	// 9068). By default typ may also be JWT; a token without typ, or with
+	// any other (an ID token, say), is refused.
 	RequireAccessTokenType bool
 	// RequiredClaims must be present and not empty; nil means RFC 9068's
 	// sub, client_id and jti. Use an empty, non-nil slice to require none.
@@ -47,8 +47,11 @@ type JWTConfig struct {
 
 	// CacheSize is how many verified tokens are kept, so that a token seen
 	// again costs a map lookup instead of a signature check; default 4096.
-	// Entries are keyed on the exact token, check exp and nbf on every use,
-	// never outlive the token, nor the keys (a remote set's RefreshInterval).
+	// Entries are keyed on the exact token, check exp, nbf and MaxAge on
+	// every use, and never outlive the token, nor the keys: a remote set
+	// that is fetched again (every RefreshInterval, or for an unknown kid)
+	// sends every token back to verification. So the cache trusts a token no
+	// longer than the keys do, and is on by default.
 	CacheSize int
 	// NoCache verifies every token afresh.
 	NoCache bool
@@ -65,13 +68,12 @@ type TokenValidator interface {
 // crit and embedded keys refused, dates that are JSON numbers, registered
 // claims given once, UTF-8 claims, RFC 9068's required claims, a maximum age.
 type JWT struct {
-	cfg       JWTConfig
-	parser    *jwt.Parser
-	keyfunc   jwt.Keyfunc // for keys that never need the network
-	remote    bool
-	required  []string
-	cache     *tokenCache
-	cacheTime time.Duration
+	cfg      JWTConfig
+	parser   *jwt.Parser
+	keyfunc  jwt.Keyfunc // for keys that never need the network
+	remote   bool
+	required []string
+	cache    *tokenCache
 }
 
 // NewJWT returns a validator for cfg, or an error when cfg is unsafe: no
@@ -87,6 +89,15 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 		return nil, errors.New("ginauth: JWTConfig needs an Audience (or NoAudience: true, to accept any)")
 	case cfg.Leeway < 0 || cfg.MaxAge < 0:
 		return nil, errors.New("ginauth: JWTConfig: Leeway and MaxAge cannot be negative")
+	}
+	required := cfg.RequiredClaims
+	if required == nil {
+		required = []string{"sub", "client_id", "jti"}
+	}
+	for _, c := range required {
+		if !slices.Contains([]string{"sub", "client_id", "jti", "iat", "nbf"}, c) {
+			return nil, fmt.Errorf("ginauth: JWTConfig: RequiredClaims: %q is not a claim it knows (sub, client_id, jti, iat, nbf)", c)
+		}
 	}
 	if err := cfg.Keys.start(); err != nil {
 		return nil, err
@@ -112,17 +123,8 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 	if !cfg.NoAudience {
 		opts = append(opts, jwt.WithAudience(cfg.Audience))
 	}
-	v := &JWT{cfg: cfg, parser: jwt.NewParser(opts...), required: cfg.RequiredClaims}
-	if v.required == nil {
-		v.required = []string{"sub", "client_id", "jti"}
-	}
-	for _, c := range v.required {
-		if !slices.Contains([]string{"sub", "client_id", "jti", "iat", "nbf"}, c) {
-			cfg.Keys.close()
-			return nil, fmt.Errorf("ginauth: JWTConfig: RequiredClaims: %q is not a claim it knows (sub, client_id, jti, iat, nbf)", c)
-		}
-	}
-	v.remote, v.cacheTime = cfg.Keys.remote()
+	v := &JWT{cfg: cfg, parser: jwt.NewParser(opts...), required: required}
+	v.remote = cfg.Keys.remote()
 	v.keyfunc = func(t *jwt.Token) (any, error) { return v.key(context.Background(), t) }
 	if !cfg.NoCache {
 		size := cfg.CacheSize
@@ -152,13 +154,14 @@ func (v *JWT) Close() { v.cfg.Keys.close() }
 // golang-jwt's errors or of this package's (see ErrTokenType), to check with
 // errors.Is.
 func (v *JWT) Validate(ctx context.Context, raw string) (*Token, error) {
+	now := time.Now()
+	generation := v.cfg.Keys.generation()
+	if t, ok := v.cache.get(raw, generation, now, v.cfg.Leeway, v.cfg.MaxAge); ok {
+		return t, nil // only verified tokens are cached: raw was checked before
+	}
 	if !isCompactJWS(raw) {
 		// golang-jwt's decoder would skip CR and LF (row 7 of the matrix).
 		return nil, fmt.Errorf("%w: not three segments of base64url", jwt.ErrTokenMalformed)
-	}
-	now := time.Now()
-	if t, ok := v.cache.get(raw, now, v.cfg.Leeway, v.cfg.MaxAge); ok {
-		return t, nil
 	}
 	c := claims{scopeClaim: v.cfg.ScopeClaim}
 	custom, err := checkPayload(raw, v.cfg.ScopeClaim)
@@ -189,11 +192,7 @@ func (v *JWT) Validate(ctx context.Context, raw string) (*Token, error) {
 		Raw: raw, audience: c.Audience.ClaimStrings, scopes: c.scopes(),
 	}
 	if v.cache != nil {
-		until := t.ExpiresAt
-		if v.cacheTime > 0 && now.Add(v.cacheTime).Before(until) {
-			until = now.Add(v.cacheTime)
-		}
-		v.cache.put(raw, t, until)
+		v.cache.put(raw, t, generation)
 		return t.clone(), nil
 	}
 	return t, nil
@@ -210,13 +209,10 @@ func (v *JWT) key(ctx context.Context, t *jwt.Token) (any, error) {
 			return nil, ErrEmbeddedKey
 		}
 	}
-	if typ, present := h["typ"]; present || v.cfg.RequireAccessTokenType {
-		s, _ := typ.(string)
-		s = strings.ToLower(s)
-		ok := s == "at+jwt" || s == "application/at+jwt" || s == "jwt" && !v.cfg.RequireAccessTokenType
-		if !ok {
-			return nil, ErrTokenType
-		}
+	typ, _ := h["typ"].(string)
+	typ = strings.ToLower(typ)
+	if typ != "at+jwt" && typ != "application/at+jwt" && (typ != "jwt" || v.cfg.RequireAccessTokenType) {
+		return nil, ErrTokenType
 	}
 	return v.cfg.Keys.lookup(ctx, t)
 }
@@ -226,13 +222,21 @@ func (v *JWT) key(ctx context.Context, t *jwt.Token) (any, error) {
 func isCompactJWS(raw string) bool {
 	dots := 0
 	for i := 0; i < len(raw); i++ {
-		switch ch := raw[i]; {
-		case ch == '.':
-			dots++
-		case 'a' <= ch && ch <= 'z', 'A' <= ch && ch <= 'Z', '0' <= ch && ch <= '9', ch == '-', ch == '_':
-		default:
+		switch jwsChar[raw[i]] {
+		case 0:
 			return false
+		case 2:
+			dots++
 		}
 	}
 	return dots == 2
 }
+
+// jwsChar is 1 for base64url characters, 2 for the dot.
+var jwsChar = func() (t [256]byte) {
+	for _, ch := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" {
+		t[ch] = 1
+	}
+	t['.'] = 2
+	return t
+}()

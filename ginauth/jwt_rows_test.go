@@ -168,7 +168,7 @@ func TestRow21TokenType(t *testing.T) {
 		{"application/at+jwt", typ("application/at+jwt"), accepted},
 		{"AT+JWT", typ("AT+JWT"), accepted},
 		{"JWT", typ("JWT"), accepted},
-		{"absent", typ(nil), accepted},
+		{"absent", typ(nil), notAccess},
 		{"an ID token", typ("id_token+jwt"), notAccess},
 		{"JOSE", typ("JOSE"), notAccess},
 		{"a number", typ(1), notAccess},
@@ -412,6 +412,7 @@ func TestRow37ScopesExactly(t *testing.T) {
 		{"custom claim", sign(t, "hs", header("hs"), with("scope", nil, "permissions", []string{"read"})), accepted},
 		{"custom claim as a string", sign(t, "hs", header("hs"), with("scope", nil, "permissions", "read")), accepted},
 		{"custom claim: scope is ignored", sign(t, "hs", header("hs"), with("scope", "read")), lacking},
+		{"custom claim in another case", sign(t, "hs", header("hs"), with("scope", nil, "PERMISSIONS", []string{"read"})), refused(malformedTok)},
 	})
 }
 
@@ -440,6 +441,9 @@ func TestRow39ClaimsAreUTF8(t *testing.T) {
 		{"lone surrogate", sign(t, "hs", header("hs"), base+`,"sub":"ali\ud800ce"}`), refused(malformedTok)},
 		{"escaped backslash", sign(t, "hs", header("hs"), base+`,"sub":"alice","note":"\\ud800"}`), accepted},
 		{"UTF-8", sign(t, "hs", header("hs"), base+`,"sub":"alice","name":"Zoë"}`), accepted},
+		{"a surrogate pair, as Python escapes emoji", sign(t, "hs", header("hs"), base+`,"sub":"alice","name":"\ud83c\udf38"}`), accepted},
+		{"a low surrogate alone", sign(t, "hs", header("hs"), base+`,"sub":"alice","name":"\udf38"}`), refused(malformedTok)},
+		{"a high surrogate, then no low one", sign(t, "hs", header("hs"), base+`,"sub":"alice","name":"\ud83c\u0041"}`), refused(malformedTok)},
 	})
 }
 

@@ -263,3 +263,22 @@ func TestJWKSHandler(t *testing.T) {
 		t.Fatalf("set %s", w.Body)
 	}
 }
+
+func TestIssuerRefusesWhatItsValidatorWould(t *testing.T) {
+	fixtures()
+	iss, _ := ginauth.NewIssuer(ginauth.IssuerConfig{Issuer: testIssuer, Audience: testAudience, Key: ecKey})
+	for _, tc := range []struct {
+		sub, client string
+		scopes      []string
+	}{
+		{"", "cli", nil},
+		{"alice", "", nil},
+		{"alice", "cli", []string{"a b"}},
+		{"alice", "cli", []string{""}},
+		{"alice", "cli", []string{`a"b`}},
+	} {
+		if _, err := iss.Issue(tc.sub, tc.client, tc.scopes); err == nil {
+			t.Errorf("issued %+v", tc)
+		}
+	}
+}

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -27,10 +26,12 @@ type Keys interface {
 	lookup(ctx context.Context, t *jwt.Token) (any, error)
 	// algorithms are those the keys may verify.
 	algorithms() []string
-	// remote reports whether lookups may use the network (and so need the
-	// request's context), and for how long a verified token may be trusted
-	// without looking at the keys again.
-	remote() (bool, time.Duration)
+	// remote reports whether lookups may use the network, and so need the
+	// request's context.
+	remote() bool
+	// generation changes whenever the keys do: a token verified under an
+	// earlier one is checked again.
+	generation() uint64
 	close()
 }
 
@@ -129,9 +130,10 @@ func (s *staticKeys) lookup(_ context.Context, t *jwt.Token) (any, error) {
 	return k.Key, nil
 }
 
-func (s *staticKeys) algorithms() []string          { return s.algs }
-func (s *staticKeys) remote() (bool, time.Duration) { return false, 0 }
-func (s *staticKeys) close()                        {}
+func (s *staticKeys) algorithms() []string { return s.algs }
+func (s *staticKeys) remote() bool         { return false }
+func (s *staticKeys) generation() uint64   { return 0 }
+func (s *staticKeys) close()               {}
 
 // checkKey refuses a key that does not suit alg or is too weak for it, and
 // returns the key to verify with (the public half of a private key).
