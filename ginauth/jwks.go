@@ -2,7 +2,6 @@ package ginauth
 
 import (
 	"context"
-	"crypto"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -66,12 +65,6 @@ func (s *jwkSetKeys) load() error {
 	return s.staticKeys.start()
 }
 
-func publicKey(key any) any {
-	if k, ok := key.(crypto.Signer); ok {
-		return k.Public()
-	}
-	return key
-}
 
 // JWKSOptions tune a remote JWK Set; zero fields take the defaults.
 type JWKSOptions struct {

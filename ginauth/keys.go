@@ -138,9 +138,7 @@ func (s *staticKeys) close()               {}
 // checkKey refuses a key that does not suit alg or is too weak for it, and
 // returns the key to verify with (the public half of a private key).
 func checkKey(alg string, key any) (any, error) {
-	if signer, ok := key.(crypto.Signer); ok {
-		key = signer.Public()
-	}
+	key = publicKey(key)
 	if jwt.GetSigningMethod(alg) == nil || alg == "none" {
 		return nil, fmt.Errorf("%w: %q is not a signing algorithm", ErrWeakKey, alg)
 	}
@@ -178,6 +176,14 @@ func checkKey(alg string, key any) (any, error) {
 		return weak("%q is not supported", alg)
 	}
 	return key, nil
+}
+
+// publicKey is the public half of a private key, or key itself.
+func publicKey(key any) any {
+	if k, ok := key.(crypto.Signer); ok {
+		return k.Public()
+	}
+	return key
 }
 
 // defaultAlgorithm pins a key that does not name its algorithm (a JWK
