@@ -65,7 +65,6 @@ func (s *jwkSetKeys) load() error {
 	return s.staticKeys.start()
 }
 
-
 // JWKSOptions tune a remote JWK Set; zero fields take the defaults.
 type JWKSOptions struct {
 	// Timeout bounds each fetch, the first one at startup included: a JWK Set
