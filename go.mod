@@ -3,8 +3,8 @@ module github.com/gindepends/gindepends
 go 1.25.0
 
 require (
+	filippo.io/edwards25519 v1.2.0
 	github.com/MicahParks/jwkset v0.11.4
-	github.com/MicahParks/keyfunc/v3 v3.9.1
 	github.com/gin-gonic/gin v1.12.0
 	github.com/go-playground/validator/v10 v10.30.1
 	github.com/golang-jwt/jwt/v5 v5.3.1

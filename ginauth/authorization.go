@@ -1,8 +1,11 @@
 package ginauth
 
 import (
+	"bytes"
+	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -75,28 +78,108 @@ func bearerToken(c *gin.Context, maxBytes int, realm string) (string, bool, erro
 		return "", false, err
 	}
 	scheme, token := splitAuthorization(v)
-	if !strings.EqualFold(scheme, "bearer") || token == "" {
+	if !equalFoldASCII(scheme, "bearer") || token == "" {
 		return "", false, nil
+	}
+	if err := checkToken(token, maxBytes, realm); err != nil {
+		return "", false, err // before the body is touched: a bad token costs no read
 	}
 	if tokenInForm(c.Request) {
 		return "", false, invalidRequest("Bearer", realm, "Send the access token once, in the Authorization header only")
 	}
-	if err := checkToken(token, maxBytes, realm); err != nil {
-		return "", false, err
-	}
 	return token, true, nil
 }
 
+// formPeekBytes is how much of a form body tokenInForm reads: a form that
+// carries an access token as well as the header is a small one, and the
+// check must cost a bounded read, not the whole body.
+const formPeekBytes = 4 << 10
+
 // tokenInForm reports an access_token in a form body (RFC 6750 §2.2), which
-// must not come with a header too (§2). The form stays readable afterwards.
+// must not come with a header too (§2). It reads at most formPeekBytes of
+// the body and puts them back, so that later bindings and handlers read the
+// body as it came, under their own size limits; an access_token past that
+// prefix goes unseen, which is harmless, as tokens are only ever read from
+// the header.
 func tokenInForm(r *http.Request) bool {
-	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Body == nil {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return false
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
 		return false
 	}
-	return r.ParseForm() == nil && r.PostForm.Has("access_token")
+	if r.PostForm != nil { // parsed already, by a binding that ran first
+		return r.PostForm.Has("access_token")
+	}
+	size := int64(formPeekBytes)
+	if r.ContentLength > 0 {
+		size = min(size, r.ContentLength)
+	}
+	prefix := make([]byte, size)
+	n, err := io.ReadFull(r.Body, prefix)
+	prefix = prefix[:n]
+	complete := err != nil // the body ended (or failed) within the prefix
+	rest := io.Reader(r.Body)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		rest = errReader{err} // whoever reads the body next sees the failure too
+	}
+	r.Body = peekedBody{Reader: io.MultiReader(bytes.NewReader(prefix), rest), Closer: r.Body}
+	return formHasKey(prefix, "access_token", complete || int64(n) == r.ContentLength)
+}
+
+// formHasKey reports whether the urlencoded form prefix names key, as
+// url.ParseQuery would read it. When the prefix is not the whole form, its
+// last pair may be cut short, and only counts if its name is complete.
+func formHasKey(prefix []byte, key string, whole bool) bool {
+	for len(prefix) > 0 {
+		var pair []byte
+		pair, prefix, _ = bytes.Cut(prefix, []byte("&"))
+		name, _, hasValue := bytes.Cut(pair, []byte("="))
+		if len(prefix) == 0 && !whole && !hasValue {
+			return false
+		}
+		if string(name) == key {
+			return true
+		}
+		if bytes.ContainsAny(name, "%+") {
+			if u, err := url.QueryUnescape(string(name)); err == nil && u == key {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// peekedBody is a request body with a prefix read and put back.
+type peekedBody struct {
+	io.Reader
+	io.Closer
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// equalFoldASCII compares authentication scheme names, which are ASCII and
+// case-insensitive (RFC 9110 §11.1). strings.EqualFold folds Unicode too,
+// and would take "baſic" (a long s) for basic.
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
 
 // bearerReader reads a bearer token as the OAuth2 bearer schemes do.

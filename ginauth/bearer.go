@@ -1,7 +1,9 @@
 package ginauth
 
 import (
+	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,9 +22,15 @@ import (
 //     error_description, also when the scheme's AutoError is off;
 //   - a valid token without a required scope: 403 with
 //     error="insufficient_scope" and scope="items me" (or FastAPI's tutorial
-//     answer, 401 "Not enough permissions", with [MissingScopeAs401]).
+//     answer, 401 "Not enough permissions", with [MissingScopeAs401]);
+//   - no key to check the token with (see [ErrKeysUnavailable]): 503 with
+//     Retry-After, not 401, so that clients keep their good tokens.
 //
-// With the scheme's AutoError off, no token gives nil.
+// With the scheme's AutoError off, no token gives nil, for routes where
+// authentication is optional; but where scopes are required, the token is
+// too: under di.Security(token, "admin"), no token is the scheme's 401
+// whatever AutoError says, so a handler that asks for a scope never gets a
+// nil token.
 func Bearer(scheme Scheme[string], tokens TokenValidator, opts ...BearerOption) di.Dep[*Token] {
 	if tokens == nil {
 		panic("ginauth: Bearer needs a TokenValidator, such as MustJWT(...)")
@@ -35,10 +43,16 @@ func Bearer(scheme Scheme[string], tokens TokenValidator, opts ...BearerOption) 
 	realm := st.realm
 	return di.Func2("Bearer("+st.info.name+")", di.Scopes, scheme.Dep(), func(c *gin.Context, required di.SecurityScopes, raw string) (*Token, error) {
 		if raw == "" {
+			if required.Len() > 0 {
+				return nil, st.missing()
+			}
 			return nil, nil
 		}
 		t, err := tokens.Validate(c.Request.Context(), raw)
 		if err != nil {
+			if errors.Is(err, ErrKeysUnavailable) {
+				return nil, keysUnavailable(err)
+			}
 			return nil, invalidToken(realm, describe(err))
 		}
 		for scope := range required.All() {
@@ -59,6 +73,18 @@ type bearerConfig struct{ scope401 bool }
 // tutorial does: 401 {"detail":"Not enough permissions"}, with
 // WWW-Authenticate: Bearer scope="...". RFC 6750's 403 is the default.
 func MissingScopeAs401() BearerOption { return func(c *bearerConfig) { c.scope401 = true } }
+
+// keysUnavailable is the answer when no key can check a token: the service,
+// not the token, is at fault, for a while.
+func keysUnavailable(err error) *di.HTTPError {
+	retry := 1
+	var ku *keysUnavailableError
+	if errors.As(err, &ku) {
+		retry = ku.retryAfterSeconds()
+	}
+	return di.Error(http.StatusServiceUnavailable, "The keys that verify access tokens are unavailable; try again later").
+		WithHeader("Retry-After", strconv.Itoa(retry))
+}
 
 func insufficientScope(realm, scopes string, as401 bool) *di.HTTPError {
 	if as401 {

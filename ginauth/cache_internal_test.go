@@ -1,10 +1,19 @@
 package ginauth
 
 import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"encoding/base64"
 	"fmt"
+	"math/big"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // The token cache, with explicit times: each use checks the token's dates
@@ -17,17 +26,24 @@ var cacheT0 = time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
 func cacheToken() *Token {
 	return &Token{
 		Issuer: "iss", Subject: "alice", ClientID: "cli", ID: "jti",
-		IssuedAt: cacheT0, ExpiresAt: cacheT0.Add(time.Hour), Raw: "raw",
+		IssuedAt: cacheT0, ExpiresAt: cacheT0.Add(time.Hour), Raw: "h.raw.s",
 		audience: []string{"api"}, scopes: []string{"read", "write"},
 	}
 }
 
 // cacheHas reports whether raw has an entry, without get's checks.
 func cacheHas(c *tokenCache, raw string) bool {
+	input, _, _ := splitSignature(raw)
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	_, ok := c.entries[raw]
+	_, ok := c.entries[input]
 	return ok
+}
+
+// cached is t, verified as raw.
+func cached(raw string, t *Token) *Token {
+	t.Raw = raw
+	return t
 }
 
 func cacheLen(c *tokenCache) int {
@@ -38,17 +54,17 @@ func cacheLen(c *tokenCache) int {
 
 func TestTokenCacheNil(t *testing.T) {
 	var c *tokenCache
-	if tok, ok := c.get("raw", 1, cacheT0, 0, 0); ok || tok != nil {
+	if tok, ok := c.get("h.raw.s", 1, cacheT0, 0, 0); ok || tok != nil {
 		t.Errorf("a nil cache answered %v, %v", tok, ok)
 	}
 }
 
 func TestTokenCacheMiss(t *testing.T) {
 	c := newTokenCache(8)
-	c.put("raw", cacheToken(), 1)
-	for _, raw := range []string{"", "ra", "raw ", "RAW", "raw\x00"} {
+	c.put(cached("h.raw.s", cacheToken()), "HS256", 1)
+	for _, raw := range []string{"", "h.raw", "h.raw.s ", "H.RAW.S", "h.raw.s\x00", "h.raw.t", "h.raw.", "h.raw"} {
 		if _, ok := c.get(raw, 1, cacheT0, 0, 0); ok {
-			t.Errorf("get(%q) found the entry of %q", raw, "raw")
+			t.Errorf("get(%q) found the entry of %q", raw, "h.raw.s")
 		}
 	}
 }
@@ -56,8 +72,8 @@ func TestTokenCacheMiss(t *testing.T) {
 func TestTokenCacheCopy(t *testing.T) {
 	c := newTokenCache(8)
 	orig := cacheToken()
-	c.put("raw", orig, 1)
-	got, ok := c.get("raw", 1, cacheT0.Add(time.Minute), 0, 0)
+	c.put(cached("h.raw.s", orig), "HS256", 1)
+	got, ok := c.get("h.raw.s", 1, cacheT0.Add(time.Minute), 0, 0)
 	if !ok {
 		t.Fatal("miss")
 	}
@@ -73,7 +89,7 @@ func TestTokenCacheCopy(t *testing.T) {
 	a := got.Audience()
 	a[0] = "other"
 
-	again, ok := c.get("raw", 1, cacheT0.Add(time.Minute), 0, 0)
+	again, ok := c.get("h.raw.s", 1, cacheT0.Add(time.Minute), 0, 0)
 	if !ok {
 		t.Fatal("miss after a caller changed its copy")
 	}
@@ -87,7 +103,7 @@ func TestTokenCacheCopy(t *testing.T) {
 		t.Errorf("scopes %v, audience %v", again.Scopes(), again.Audience())
 	}
 	// An expiry pushed out in a copy does not keep the entry alive.
-	if _, ok := c.get("raw", 1, cacheT0.Add(2*time.Hour), 0, 0); ok {
+	if _, ok := c.get("h.raw.s", 1, cacheT0.Add(2*time.Hour), 0, 0); ok {
 		t.Error("an expired token was served")
 	}
 }
@@ -150,8 +166,8 @@ func TestTokenCacheDates(t *testing.T) {
 			if keys == 0 {
 				keys = 1
 			}
-			c.put("raw", tok, 1)
-			got, ok := c.get("raw", keys, cacheT0.Add(tc.at), tc.leeway, tc.maxAge)
+			c.put(cached("h.raw.s", tok), "HS256", 1)
+			got, ok := c.get("h.raw.s", keys, cacheT0.Add(tc.at), tc.leeway, tc.maxAge)
 			if ok != tc.hit {
 				t.Fatalf("hit %v, want %v", ok, tc.hit)
 			}
@@ -159,7 +175,7 @@ func TestTokenCacheDates(t *testing.T) {
 				if got.Subject != "alice" {
 					t.Errorf("got %+v", got)
 				}
-				if !cacheHas(c, "raw") {
+				if !cacheHas(c, "h.raw.s") {
 					t.Error("a hit dropped the entry")
 				}
 				return
@@ -167,11 +183,11 @@ func TestTokenCacheDates(t *testing.T) {
 			if got != nil {
 				t.Errorf("a miss returned %+v", got)
 			}
-			if cacheHas(c, "raw") {
+			if cacheHas(c, "h.raw.s") {
 				t.Error("a refused entry was kept")
 			}
 			// Dropped: no later time brings it back.
-			if _, ok := c.get("raw", 1, cacheT0.Add(time.Minute), 0, 0); ok {
+			if _, ok := c.get("h.raw.s", 1, cacheT0.Add(time.Minute), 0, 0); ok {
 				t.Error("a refused entry came back")
 			}
 		})
@@ -183,8 +199,8 @@ func TestTokenCacheBounded(t *testing.T) {
 		t.Run(fmt.Sprint(max), func(t *testing.T) {
 			c := newTokenCache(max)
 			for i := range max * 3 {
-				raw := fmt.Sprint("raw", i)
-				c.put(raw, cacheToken(), 1)
+				raw := fmt.Sprint("h.raw.s", i)
+				c.put(cached(raw, cacheToken()), "HS256", 1)
 				if n := cacheLen(c); n > max {
 					t.Fatalf("%d entries in a cache of %d", n, max)
 				}
@@ -207,14 +223,14 @@ func TestTokenCacheFullOfStale(t *testing.T) {
 	expired := cacheToken()
 	expired.ExpiresAt = time.Now().Add(-time.Minute)
 	for i := range max {
-		c.put(fmt.Sprint("old", i), expired, 1)
+		c.put(cached(fmt.Sprint("h.old", i, ".s"), expired), "HS256", 1)
 	}
 	if n := cacheLen(c); n != max {
 		t.Fatalf("%d entries, want %d", n, max)
 	}
 	fresh := cacheToken()
 	fresh.ExpiresAt = time.Now().Add(time.Hour)
-	c.put("new", fresh, 1)
+	c.put(cached("h.new.s", fresh), "HS256", 1)
 	if n := cacheLen(c); n != 1 {
 		t.Errorf("%d entries after a put into a cache full of stale ones, want 1", n)
 	}
@@ -224,12 +240,12 @@ func TestTokenCacheFullOfStale(t *testing.T) {
 // cache nor keeps the first generation.
 func TestTokenCachePutAgain(t *testing.T) {
 	c := newTokenCache(4)
-	c.put("raw", cacheToken(), 1)
-	c.put("raw", cacheToken(), 2)
+	c.put(cached("h.raw.s", cacheToken()), "HS256", 1)
+	c.put(cached("h.raw.s", cacheToken()), "HS256", 2)
 	if n := cacheLen(c); n != 1 {
 		t.Errorf("%d entries, want 1", n)
 	}
-	if _, ok := c.get("raw", 2, cacheT0.Add(10*time.Minute), 0, 0); !ok {
+	if _, ok := c.get("h.raw.s", 2, cacheT0.Add(10*time.Minute), 0, 0); !ok {
 		t.Error("the second generation was not kept")
 	}
 }
@@ -242,17 +258,17 @@ func TestTokenCacheConcurrent(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := range 500 {
-				raw := fmt.Sprint(g, "/", i%50)
+				raw := fmt.Sprint("h.", g, "/", i%50, ".s")
 				tok := cacheToken()
 				tok.IssuedAt, tok.ExpiresAt = now, now.Add(time.Hour)
 				if i%3 == 0 {
 					tok.ExpiresAt = now // refused and dropped on get
 				}
-				c.put(raw, tok, 1)
+				c.put(cached(raw, tok), "HS256", 1)
 				if got, ok := c.get(raw, 1, now.Add(time.Second), 0, 0); ok {
 					got.Subject = "changed"
 				}
-				c.get(fmt.Sprint(g, "/", (i+7)%50), 1, now.Add(time.Second), 0, 0)
+				c.get(fmt.Sprint("h.", g, "/", (i+7)%50, ".s"), 1, now.Add(time.Second), 0, 0)
 			}
 		})
 	}
@@ -267,4 +283,66 @@ func TestTokenCacheConcurrent(t *testing.T) {
 			t.Errorf("entry %q changed: %q", raw, e.token.Subject)
 		}
 	}
+}
+
+// An ECDSA signature (r, s) has a twin (r, n-s) that verifies too: the
+// same token, which must be one entry, not a second one that a deny list
+// or the cache would tell apart.
+func TestTokenCacheECDSATwinIsOneEntry(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewJWT(JWTConfig{Issuer: "iss", Audience: "aud", Keys: StaticKeys(Key{ID: "k", Algorithm: "ES256", Key: key})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer v.Close()
+	tok := jwt.NewWithClaims(jwt.SigningMethodES256, jwt.MapClaims{"iss": "iss", "aud": "aud", "sub": "a", "client_id": "c", "jti": "j",
+		"exp": time.Now().Add(time.Hour).Unix()})
+	tok.Header["typ"], tok.Header["kid"] = "at+jwt", "k"
+	raw, err := tok.SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.LastIndexByte(raw, '.')
+	sig, _ := base64.RawURLEncoding.DecodeString(raw[i+1:])
+	s := new(big.Int).SetBytes(sig[32:])
+	s.Sub(elliptic.P256().Params().N, s).FillBytes(sig[32:])
+	twin := raw[:i+1] + base64.RawURLEncoding.EncodeToString(sig)
+
+	for _, r := range []string{raw, twin, raw, twin} {
+		if _, err := v.Validate(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := raw[i+1:], twin[i+1:]
+	v.cache.mu.RLock()
+	n, e := len(v.cache.entries), v.cache.entries[raw[:i]]
+	v.cache.mu.RUnlock()
+	if n != 1 || e.signature != a {
+		t.Errorf("%d cache entries for a token and its twin, the signature of the first verified %v; want 1, true (the twin served from the cache)", n, e.signature == a)
+	}
+	for _, tc := range []struct {
+		alg, a, b string
+		want      bool
+	}{
+		{"ES256", a, b, true}, {"ES256", b, a, true},
+		{"ES256", a, a, false}, // the same signature is no twin: the cache compares it first
+		{"ES384", a, b, false}, {"EdDSA", a, b, false}, {"HS512", a, b, false},
+		{"ES256", a, flip(b, 10), false}, {"ES256", a, flip(b, 60), false}, {"ES256", a, "!" + b[1:], false},
+	} {
+		if got := ecdsaTwins(tc.alg, tc.a, tc.b); got != tc.want {
+			t.Errorf("ecdsaTwins(%s, %.8s…, %.8s…) = %v", tc.alg, tc.a, tc.b, got)
+		}
+	}
+}
+
+// flip changes the character at i of a base64url string to another one.
+func flip(s string, i int) string {
+	c := byte('A')
+	if s[i] == 'A' {
+		c = 'B'
+	}
+	return s[:i] + string(c) + s[i+1:]
 }

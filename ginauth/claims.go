@@ -159,8 +159,9 @@ func (d *numericDate) time() time.Time {
 }
 
 // scopeValue reads scopes as a space-delimited string (OAuth 2.0's scope)
-// or an array of strings (scp). Any other value, or an item that is not a
-// string, grants nothing: a scope check then fails with 403.
+// or an array of strings (scp). Any other value, an item that is not a
+// string, or a part that is not an RFC 6749 scope-token (see splitScope)
+// grants nothing: a scope check then fails with 403.
 type scopeValue struct {
 	list []string
 	set  bool
@@ -171,15 +172,15 @@ func (s *scopeValue) UnmarshalJSON(b []byte) error {
 	switch {
 	case len(b) > 0 && b[0] == '"':
 		if str, ok := plainString(b); ok {
-			s.list = strings.Fields(str)
+			s.list = splitScope(str)
 		} else if json.Unmarshal(b, &str) == nil {
-			s.list = strings.Fields(str)
+			s.list = splitScope(str)
 		}
 	case len(b) > 0 && b[0] == '[':
 		var items []any
 		if json.Unmarshal(b, &items) == nil {
 			for _, it := range items {
-				if str, ok := it.(string); ok && str != "" {
+				if str, ok := it.(string); ok && isScopeToken(str) {
 					s.list = append(s.list, str)
 				}
 			}

@@ -70,17 +70,23 @@
 // algorithm per key, never none; exp required; iss and aud required unless
 // turned off by name; the typ of an access token; no crit, no keys named by the
 // token itself; dates that are JSON numbers; registered claims given once;
-// UTF-8 claims; RFC 9068's sub, client_id and jti; a maximum age. Unsafe
-// settings (a short HMAC secret, an RSA key under 2048 bits, no issuer) fail
-// at startup. Keys come from [StaticKeys], [PEMKey], a [JWKSet] document or
-// a remote [JWKS], fetched in the background with keyfunc. Tokens verified
-// once are kept in a bounded cache keyed on their exact bytes, so that a
-// token seen again costs a map lookup instead of a signature check.
+// UTF-8 claims; RFC 9068's sub, client_id and jti; a maximum age; scopes
+// split on spaces only (RFC 6749 §3.3). Unsafe settings (a short HMAC
+// secret, an RSA key under 2048 bits, no issuer) fail at startup, and so do
+// malformed keys (an EC point off its curve, an RSA exponent of 1, an
+// Ed25519 key of small order: see [ErrWeakKey]). Keys come from
+// [StaticKeys], [PEMKey], a [JWKSet] document or a remote [JWKS], fetched in
+// the background and read key by key, so that one bad key is left out
+// rather than freezing the set. Tokens verified once are kept in a bounded
+// cache, so that a token seen again costs a map lookup instead of a
+// signature check.
 //
 // The answers are RFC 6750's: no token, 401 Bearer; an invalid one, 401
 // error="invalid_token" with a short description; a missing scope, 403
 // error="insufficient_scope" with the scopes required (or FastAPI's
-// tutorial answer, [MissingScopeAs401]).
+// tutorial answer, [MissingScopeAs401]). When no key can be had to check a
+// token (a remote set down at startup, or stale), the answer is 503 with
+// Retry-After: the token may be good. [JWT.Health] tells a readiness probe.
 //
 // A validator with a remote JWK Set fetches it when it is made: make it in
 // main (and Close it) rather than at package level, so that importing the

@@ -19,11 +19,17 @@ var (
 	ErrMissingClaim   = errors.New("ginauth: the token lacks a required claim")
 	ErrTokenTooOld    = errors.New("ginauth: the token is older than the maximum age")
 	ErrUnknownIssuer  = errors.New("ginauth: no validator for the token's issuer")
+	// ErrKeysUnavailable is not about the token: no key could be had to
+	// check it (a remote JWK Set not fetched yet, or not refreshed for longer
+	// than its MaxStale). Routes answer it 503 with Retry-After, not 401, so
+	// that clients keep their tokens.
+	ErrKeysUnavailable = errors.New("ginauth: the keys that verify tokens are unavailable")
 
 	errInvalidUTF8    = errors.New("ginauth: a claim is not valid UTF-8")
 	errDuplicateClaim = errors.New("ginauth: a registered claim is given twice")
 	errNumericDate    = errors.New("ginauth: a date claim is not a JSON number of seconds")
 	errMalformed      = errors.New("ginauth: the token is not a JWS in compact form")
+	errTooLong        = errors.New("ginauth: the token is over the size limit")
 )
 
 // describe says, in a few words and RFC 6750's charset, why a token was
@@ -31,6 +37,8 @@ var (
 // nothing of the token or of the keys.
 func describe(err error) string {
 	switch {
+	case errors.Is(err, errTooLong):
+		return "The access token is too long"
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return "The access token expired"
 	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):

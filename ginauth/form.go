@@ -24,7 +24,8 @@ type OAuth2PasswordRequestForm struct {
 	GrantType string
 	Username  string
 	Password  string
-	// Scopes are the form's scope field split on white space.
+	// Scopes are the form's scope field split on spaces (U+0020 only, as
+	// RFC 6749 §3.3 says).
 	Scopes []string
 	// ClientID and ClientSecret come from the form or, as RFC 6749 §2.3.1
 	// prefers and FastAPI ignores, from HTTP Basic.
@@ -38,7 +39,9 @@ type OAuth2PasswordRequestForm struct {
 //
 //	{"detail":[{"type":"missing","loc":["body","username"],"msg":"Field required","input":null}]}
 //
-// An empty field counts as missing. A body that cannot be parsed is a 400, one
+// An empty field counts as missing; a scope field is split on spaces, and
+// one with a character outside RFC 6749's scope charset (a tab or a
+// non-breaking space, say) is a 422 too. A body that cannot be parsed is a 400, one
 // over 64 KiB a 413. A parameter given twice is a 400 (RFC 6749 §3.2), and so
 // are client credentials given both in HTTP Basic and in the form (§2.3); a
 // Basic header that does not decode is a 401.
@@ -71,7 +74,12 @@ func passwordForm(name string, strict bool) di.Dep[*OAuth2PasswordRequestForm] {
 		}
 		f.Username = field("username", true)
 		f.Password = field("password", true)
-		f.Scopes = strings.Fields(form.Get("scope"))
+		scope := form.Get("scope")
+		f.Scopes = splitScope(scope)
+		if !isScopeList(scope) {
+			problems = append(problems, di.FieldError{Type: "string_pattern_mismatch", Loc: []any{"body", "scope"},
+				Msg: "Scopes are separated by spaces, each of printable ASCII without '\"' or '\\' (RFC 6749 §3.3)", Input: scope})
+		}
 		f.ClientID, f.ClientSecret = form.Get("client_id"), form.Get("client_secret")
 		if len(problems) > 0 {
 			return nil, &di.ValidationError{Errors: problems}
@@ -161,7 +169,7 @@ func clientFromBasic(c *gin.Context, f *OAuth2PasswordRequestForm) error {
 		return err
 	}
 	scheme, param := splitAuthorization(v)
-	if v == "" || !strings.EqualFold(scheme, "basic") {
+	if v == "" || !equalFoldASCII(scheme, "basic") {
 		return nil
 	}
 	if f.ClientID != "" || f.ClientSecret != "" {

@@ -3,6 +3,7 @@ package ginauth_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"mime/multipart"
 	"strings"
@@ -56,6 +57,12 @@ const (
 	grantMismatch    = `{"type":"string_pattern_mismatch","loc":["body","grant_type"],"msg":"String should match pattern '^password$'","input":"passwordblah","ctx":{"pattern":"^password$"}}`
 )
 
+// badScope is the 422 item of a scope field that is not a list of scopes.
+func badScope(input string) string {
+	b, _ := json.Marshal(input)
+	return `{"type":"string_pattern_mismatch","loc":["body","scope"],"msg":"Scopes are separated by spaces, each of printable ASCII without '\"' or '\\' (RFC 6749 §3.3)","input":` + string(b) + `}`
+}
+
 func detail422(items ...string) string { return `{"detail":[` + strings.Join(items, ",") + `]}` }
 
 func TestPasswordRequestForm(t *testing.T) {
@@ -72,8 +79,13 @@ func TestPasswordRequestForm(t *testing.T) {
 			ok("", "johndoe", "secret", "[]", "", "")},
 		{"every field", post("grant_type=password&username=johndoe&password=secret&scope=me+items&client_id=app&client_secret=s3"),
 			ok("password", "johndoe", "secret", `["me" "items"]`, "app", "s3")},
-		{"scopes split on any white space", post("username=u&password=p&scope=%20a%09b%0Ac%0D%0Ad%20%20e%20"),
-			ok("", "u", "p", `["a" "b" "c" "d" "e"]`, "", "")},
+		{"scopes split on spaces only", post("username=u&password=p&scope=%20a%20b%20%20c:d/e%20"),
+			ok("", "u", "p", `["a" "b" "c:d/e"]`, "", "")},
+		// RFC 6749 §3.3, where FastAPI splits on any white space: a tab or a
+		// non-breaking space is no separator, and no part of a scope.
+		{"tab in scope", post("username=u&password=p&scope=a%09b"), answer{422, "", detail422(badScope("a	b"))}},
+		{"NBSP in scope", post("username=u&password=p&scope=items%C2%A0admin"), answer{422, "", detail422(badScope("items admin"))}},
+		{"quote in scope", post("username=u&password=p&scope=a%22"), answer{422, "", detail422(badScope(`a"`))}},
 		{"empty scope", post("username=u&password=p&scope="), ok("", "u", "p", "[]", "", "")},
 		{"empty grant_type is absent", post("grant_type=&username=u&password=p"), ok("", "u", "p", "[]", "", "")},
 		{"percent-encoded values", post("username=j%C3%B6rg&password=a%26b%3Dc+d"), ok("", "jörg", "a&b=c d", "[]", "", "")},
@@ -120,7 +132,7 @@ func TestPasswordRequestFormMultipart(t *testing.T) {
 		body, ct := multipartBody(t, fields...)
 		return request{method: "POST", body: body, header: []string{"Content-Type", ct}}
 	}
-	check(t, do(e, mp("grant_type", "password", "username", "johndoe", "password", "secret", "scope", "me\titems", "client_id", "app")),
+	check(t, do(e, mp("grant_type", "password", "username", "johndoe", "password", "secret", "scope", "me items", "client_id", "app")),
 		answer{200, "", `grant="password" user="johndoe" pass="secret" scopes=["me" "items"] id="app" secret=""`})
 	check(t, do(e, mp("username", "", "password", "p")), answer{422, "", detail422(missingUsername)})
 	check(t, do(e, mp("grant_type", "passwordblah")), answer{422, "", detail422(grantMismatch, missingUsername, missingPassword)})

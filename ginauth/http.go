@@ -2,7 +2,6 @@ package ginauth
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -126,7 +125,7 @@ func credentials(c *gin.Context, challengeScheme, want string) (*HTTPAuthorizati
 		return nil, false, err
 	}
 	scheme, creds := splitAuthorization(v)
-	if scheme == "" || creds == "" || want != "" && !strings.EqualFold(scheme, want) {
+	if scheme == "" || creds == "" || want != "" && !equalFoldASCII(scheme, want) {
 		return nil, false, nil
 	}
 	return &HTTPAuthorizationCredentials{Scheme: scheme, Credentials: creds}, true, nil
@@ -179,7 +178,7 @@ func (s HTTPBasic) reader() func(*gin.Context) (*HTTPBasicCredentials, bool, err
 			return nil, false, err
 		}
 		scheme, param := splitAuthorization(v)
-		if !strings.EqualFold(scheme, "basic") {
+		if !equalFoldASCII(scheme, "basic") {
 			return nil, false, nil
 		}
 		user, password, ok := DecodeBasic(param)

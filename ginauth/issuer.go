@@ -81,8 +81,10 @@ func (i *Issuer) Issue(subject, clientID string, scopes []string) (AccessToken, 
 		return AccessToken{}, errors.New("ginauth: Issue needs a subject and a client ID (RFC 9068 §2.2)")
 	}
 	for _, s := range scopes {
-		if s == "" || strings.ContainsAny(s, " \t\r\n\"\\") {
-			return AccessToken{}, fmt.Errorf("ginauth: Issue: %q is not a scope (RFC 6749 §3.3)", s)
+		// The validator splits on spaces only, and refuses what is not a
+		// scope-token: a token must read back as it was meant.
+		if !isScopeToken(s) {
+			return AccessToken{}, fmt.Errorf("ginauth: Issue: %q is not a scope: printable ASCII without space, '\"' or '\\' (RFC 6749 §3.3)", s)
 		}
 	}
 	jti := make([]byte, 16)
@@ -157,7 +159,9 @@ func (i *Issuer) JWKSHandler() gin.HandlerFunc {
 // everything, so a token naming issuer B but signed with A's key fails.
 func Issuers(validators ...*JWT) TokenValidator {
 	byIssuer := map[string]*JWT{}
+	maxBytes := 0
 	for _, v := range validators {
+		maxBytes = max(maxBytes, v.cfg.MaxTokenBytes)
 		if v.cfg.NoIssuer || v.cfg.Issuer == "" {
 			panic("ginauth: Issuers: each validator needs its own Issuer")
 		}
@@ -166,12 +170,18 @@ func Issuers(validators ...*JWT) TokenValidator {
 		}
 		byIssuer[v.cfg.Issuer] = v
 	}
-	return issuers(byIssuer)
+	return &issuers{byIssuer: byIssuer, maxBytes: maxBytes}
 }
 
-type issuers map[string]*JWT
+type issuers struct {
+	byIssuer map[string]*JWT
+	maxBytes int // the largest of the validators': the peek below decodes
+}
 
-func (m issuers) Validate(ctx context.Context, raw string) (*Token, error) {
+func (m *issuers) Validate(ctx context.Context, raw string) (*Token, error) {
+	if len(raw) > m.maxBytes {
+		return nil, fmt.Errorf("%w: %w", jwt.ErrTokenMalformed, errTooLong)
+	}
 	parts := strings.Split(raw, ".")
 	if len(parts) != 3 {
 		return nil, jwt.ErrTokenMalformed
@@ -186,7 +196,7 @@ func (m issuers) Validate(ctx context.Context, raw string) (*Token, error) {
 	if err := json.Unmarshal(payload, &peek); err != nil {
 		return nil, jwt.ErrTokenMalformed
 	}
-	v, ok := m[peek.Issuer]
+	v, ok := m.byIssuer[peek.Issuer]
 	if !ok {
 		return nil, ErrUnknownIssuer
 	}

@@ -2,11 +2,11 @@ package ginauth
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,8 +14,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/MicahParks/jwkset"
-	"github.com/MicahParks/keyfunc/v3"
 	"github.com/golang-jwt/jwt/v5"
 	"golang.org/x/time/rate"
 )
@@ -23,8 +21,9 @@ import (
 // JWKSet reads keys from a JWK Set document known at startup ({"keys":[...]}).
 // Keys for encryption (use "enc") are left out; a key without "alg" is pinned
 // to its type's usual algorithm (RS256, ES256/384/512 by curve, EdDSA); an
-// HMAC key must name its algorithm. Weak keys fail the validator's creation.
-// The keys may serve several validators.
+// HMAC key must name its algorithm. A key that does not parse, is weak or
+// malformed, or shares its kid with another key of the set fails the
+// validator's creation. The keys may serve several validators.
 func JWKSet(doc []byte) Keys { return &jwkSetKeys{doc: doc} }
 
 type jwkSetKeys struct {
@@ -40,28 +39,19 @@ func (s *jwkSetKeys) start() error {
 }
 
 func (s *jwkSetKeys) load() error {
-	var set jwkset.JWKSMarshal
-	if err := json.Unmarshal(s.doc, &set); err != nil {
-		return fmt.Errorf("ginauth: JWKSet: %w", err)
-	}
-	jwks, err := set.JWKSlice()
+	keys, refused, err := readJWKSet(s.doc, true)
 	if err != nil {
 		return fmt.Errorf("ginauth: JWKSet: %w", err)
 	}
-	for _, jwk := range jwks {
-		m := jwk.Marshal()
-		if m.USE == jwkset.UseEnc {
-			continue
+	for _, kid := range sortedKids(refused) {
+		if why := refused[kid]; why != errEncryptionKey {
+			return fmt.Errorf("ginauth: JWKSet: key %q: %w", kid, why)
 		}
-		alg := m.ALG.String()
-		if alg == "" {
-			alg = defaultAlgorithm(publicKey(jwk.Key()))
-		}
-		s.keys = append(s.keys, Key{ID: m.KID, Algorithm: alg, Key: jwk.Key()})
 	}
-	if len(s.keys) == 0 {
+	if len(keys) == 0 {
 		return errors.New("ginauth: JWKSet: no key for signatures in the set")
 	}
+	s.keys = keys
 	return s.staticKeys.start()
 }
 
@@ -75,23 +65,40 @@ type JWKSOptions struct {
 	// again. Default 10 minutes.
 	RefreshInterval time.Duration
 	// UnknownKeyInterval is the least time between two fetches caused by
-	// tokens whose kid is unknown: at most one per interval, however many
-	// such tokens arrive. Those that arrive during the fetch wait for it;
-	// those after it fail at once until the interval is over. Default 1 minute.
+	// requests: tokens whose kid is unknown, or any token while the keys are
+	// not usable (never fetched, or stale). At most one per interval,
+	// however many such tokens arrive; those that arrive during the fetch
+	// wait for it, those after it fail at once until the interval is over.
+	// Default 1 minute.
 	UnknownKeyInterval time.Duration
+	// MaxStale is how long the keys of the last successful fetch stay
+	// trusted while later fetches fail. Past it, as before the first fetch,
+	// tokens are answered 503 with Retry-After rather than 401: with no key
+	// to check them, good tokens cannot be told from bad ones, and a 401
+	// would make clients throw good tokens away. Default 3 RefreshIntervals.
+	MaxStale time.Duration
 	// MaxBytes caps the size of the JWK Set document. Default 512 KiB.
 	MaxBytes int64
-	// Client makes the requests; default a client with Timeout.
+	// Client makes the requests; default a client with Timeout. Redirects
+	// are followed only to https (or http on loopback), whatever the client
+	// says.
 	Client *http.Client
 }
 
-// JWKS reads keys from a remote JWK Set, with keyfunc: fetched at startup
-// and every RefreshInterval in the background, so that in steady state no
-// request waits on the network. A token whose kid is unknown may cause one
-// fetch, with the request's context, rate-limited; kids still unknown after
-// it fail at once until the next. Only keys for signatures are used ("use"
-// "sig" or absent), pinned to their "alg", or to their type's usual one;
-// RSA keys under 2048 bits and short HMAC keys are refused.
+// JWKS reads keys from a remote JWK Set: fetched at startup and every
+// RefreshInterval in the background, so that in steady state no request
+// waits on the network. A token whose kid is unknown may cause one fetch,
+// rate-limited; kids still unknown after it fail at once until the next.
+// Only keys for signatures are used ("use" "sig" or absent), pinned to
+// their "alg", or to their type's usual one; a token must name its key's
+// kid.
+//
+// The set is read key by key: a key that does not parse, is weak or
+// malformed (see [ErrWeakKey]), or shares its kid with another is left out
+// and logged once, and the other keys are used; so one bad key does not
+// stop rotation and revocation. While the keys cannot be had (the first
+// fetch failed, or none succeeded for MaxStale), routes answer 503 with
+// Retry-After, and [JWT.Health] says why.
 //
 // Close the validator to stop the background fetches. The keys serve one
 // validator: NewJWT refuses them for a second (call JWKS again).
@@ -109,6 +116,9 @@ func JWKS(url string, opts ...JWKSOptions) Keys {
 	if o.UnknownKeyInterval <= 0 {
 		o.UnknownKeyInterval = time.Minute
 	}
+	if o.MaxStale <= 0 {
+		o.MaxStale = 3 * o.RefreshInterval
+	}
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = 512 << 10
 	}
@@ -119,29 +129,45 @@ type remoteKeys struct {
 	url  string
 	opts JWKSOptions
 
-	cancel    context.CancelFunc
+	client    *http.Client
 	transport *http.Transport // ours, if the options gave no client
-	replaced  atomic.Uint64   // times the set was replaced
-	memory    jwkset.Storage  // the keys fetched so far
-	fetching  jwkset.Storage  // the same, fetching again when a kid is unknown
-	kf        keyfunc.Keyfunc
+	ctx       context.Context // ends with Close, and every fetch with it
+	cancel    context.CancelFunc
+	stopped   chan struct{} // closed when the refresh loop has returned
+
+	set      atomic.Pointer[keySet] // nil before the first successful fetch
+	replaced atomic.Uint64          // times the set was replaced
+	fetched  atomic.Int64           // time of the last successful fetch, Unix ns
 
 	mu       sync.Mutex
 	started  bool // by a validator, whose Close stops the refreshes
 	limiter  *rate.Limiter
-	inflight chan struct{}
+	inflight *fetchCall
 	absent   map[string]time.Time // kids still unknown after a fetch, until when
+	failed   time.Time            // the last failed fetch
+	lastErr  error                // its error; nil after a success
+	logged   map[string]string    // refused kids already logged, and why
 }
+
+// fetchCall is a fetch that requests wait for.
+type fetchCall struct {
+	done chan struct{}
+	err  error
+}
+
+// errFetchLimited is a fetch a request may not cause yet.
+var errFetchLimited = errors.New("ginauth: JWKS: fetched less than UnknownKeyInterval ago")
 
 func (r *remoteKeys) start() error {
 	// Close stops the refreshes: the keys of a second validator would keep
 	// running after its Close, or stop at the first's.
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if r.started {
+		r.mu.Unlock()
 		return fmt.Errorf("ginauth: JWKS %q: these keys already serve a validator; call JWKS for each", r.url)
 	}
-	if u, err := url.Parse(r.url); err != nil || u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
+	if u, err := url.Parse(r.url); err != nil || !secureURL(u) {
+		r.mu.Unlock()
 		return fmt.Errorf("ginauth: JWKS %q: fetch keys over https (plain http only on loopback): on the way, anyone could swap them", r.url)
 	}
 	client := r.opts.Client
@@ -150,69 +176,197 @@ func (r *remoteKeys) start() error {
 		r.transport = http.DefaultTransport.(*http.Transport).Clone()
 		client = &http.Client{Timeout: r.opts.Timeout, Transport: r.transport}
 	}
-	client = capBodies(client, r.opts.MaxBytes)
-	ctx, cancel := context.WithCancel(context.Background())
-	r.cancel = cancel
-	memory, err := jwkset.NewStorageFromHTTP(r.url, jwkset.HTTPClientStorageOptions{
-		Storage:                   &countedStorage{MemoryJWKSet: jwkset.NewMemoryStorage(), gen: &r.replaced},
-		Client:                    client,
-		Ctx:                       ctx,
-		HTTPTimeout:               r.opts.Timeout,
-		NoErrorReturnFirstHTTPReq: true, // start anyway; fetch again later
-		RefreshInterval:           r.opts.RefreshInterval,
-		RefreshErrorHandler: func(ctx context.Context, err error) {
-			slog.WarnContext(ctx, "ginauth: fetching a JWK Set failed; keeping the keys fetched before", "url", r.url, "error", err)
-		},
-	})
-	if err != nil {
-		cancel()
-		return fmt.Errorf("ginauth: JWKS %q: %w", r.url, err)
-	}
-	fetching, err := jwkset.NewHTTPClient(jwkset.HTTPClientOptions{
-		HTTPURLs:          map[string]jwkset.Storage{r.url: memory},
-		RefreshUnknownKID: rate.NewLimiter(rate.Inf, 1), // remoteKeys gates the fetches itself
-		RateLimitWaitMax:  r.opts.Timeout,
-	})
-	if err != nil {
-		cancel()
-		return fmt.Errorf("ginauth: JWKS %q: %w", r.url, err)
-	}
-	r.memory, r.fetching = memory, fetching
+	r.client = safeClient(client, r.opts.MaxBytes)
+	r.ctx, r.cancel = context.WithCancel(context.Background())
+	r.stopped = make(chan struct{})
 	r.limiter = rate.NewLimiter(rate.Every(r.opts.UnknownKeyInterval), 1)
 	r.absent = map[string]time.Time{}
-	r.kf, err = keyfunc.New(keyfunc.Options{
-		Ctx:          ctx,
-		Storage:      gatedStorage{Storage: fetching, r: r},
-		UseWhitelist: []jwkset.USE{jwkset.UseSig, ""},
-	})
+	r.logged = map[string]string{}
+	r.started = true
+	r.mu.Unlock()
+
+	// The first fetch may fail: the service starts anyway, answers 503
+	// until the keys come, and requests fetch again as the limiter allows.
+	ctx, cancel := context.WithTimeout(r.ctx, r.opts.Timeout)
+	_ = r.fetch(ctx)
+	cancel()
+	go r.refreshLoop()
+	return nil
+}
+
+func (r *remoteKeys) refreshLoop() {
+	defer close(r.stopped)
+	tick := time.NewTicker(r.opts.RefreshInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case <-tick.C:
+			ctx, cancel := context.WithTimeout(r.ctx, r.opts.Timeout)
+			_ = r.fetch(ctx)
+			cancel()
+		}
+	}
+}
+
+// fetch gets the set, and replaces the keys with those it holds; a failure
+// keeps the keys fetched before, and is logged.
+func (r *remoteKeys) fetch(ctx context.Context) error {
+	keys, refused, err := r.get(ctx)
 	if err != nil {
-		cancel()
+		r.mu.Lock()
+		r.failed, r.lastErr = time.Now(), err
+		r.mu.Unlock()
+		if r.ctx.Err() == nil {
+			slog.WarnContext(ctx, "ginauth: fetching a JWK Set failed; keeping the keys fetched before", "url", r.url, "error", err)
+		}
 		return err
 	}
-	r.started = true
+	r.set.Store(newKeySet(keys, refused))
+	r.replaced.Add(1)
+	r.fetched.Store(time.Now().UnixNano())
+
+	r.mu.Lock()
+	r.lastErr = nil
+	var fresh []string
+	for _, kid := range sortedKids(refused) {
+		if why := refused[kid]; why != errEncryptionKey && r.logged[kid] != why.Error() {
+			fresh = append(fresh, kid)
+		}
+	}
+	clear(r.logged)
+	for kid, why := range refused {
+		r.logged[kid] = why.Error()
+	}
+	r.mu.Unlock()
+	for _, kid := range fresh {
+		slog.WarnContext(ctx, "ginauth: a key of the JWK Set is refused; the others are used", "url", r.url, "kid", kid, "error", refused[kid])
+	}
 	return nil
+}
+
+func (r *remoteKeys) get(ctx context.Context) ([]Key, map[string]error, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Accept", "application/jwk-set+json, application/json")
+	resp, err := r.client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, nil, fmt.Errorf("ginauth: JWKS: status %d", resp.StatusCode)
+	}
+	doc, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, nil, err
+	}
+	return readJWKSet(doc, false) // no secrets from the network
 }
 
 func (r *remoteKeys) lookup(ctx context.Context, t *jwt.Token) (any, error) {
 	kid, ok := t.Header["kid"].(string)
 	if !ok {
-		// keyfunc would try every key of the set: refuse instead (RFC 8725 §3.1).
+		// Trying every key of the set is what RFC 8725 §3.1 warns of; and a
+		// set that may grow cannot have an only key.
 		return nil, ErrUnknownKey
 	}
-	key, err := r.kf.KeyfuncCtx(ctx)(t)
+	if !r.usable(time.Now()) {
+		// Never fetched, or stale: fetch now if the limiter allows, so that
+		// the service recovers as soon as the set is back.
+		_ = r.refresh(ctx)
+		if !r.usable(time.Now()) {
+			return nil, r.unavailable()
+		}
+	}
+	k, err := r.set.Load().find(t, true)
+	if errors.Is(err, errAbsentKid) && r.refreshFor(ctx, kid) {
+		k, err = r.set.Load().find(t, true)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %q", ErrUnknownKey, kid)
+		return nil, err
 	}
-	// keyfunc checks the JWK's alg if it has one; one without answers to
-	// its type's usual algorithm only, not to any its key type allows.
-	alg := defaultAlgorithm(key)
-	if jwk, err := r.memory.KeyRead(ctx, kid); err == nil && jwk.Marshal().ALG != "" {
-		alg = jwk.Marshal().ALG.String()
+	return k.Key, nil
+}
+
+// refreshFor fetches the set again for a kid it lacks: as the limiter
+// allows, never for a kid the last fetch did not find. It reports whether
+// the fetch succeeded.
+func (r *remoteKeys) refreshFor(ctx context.Context, kid string) bool {
+	r.mu.Lock()
+	until, ok := r.absent[kid]
+	r.mu.Unlock()
+	if ok && time.Now().Before(until) {
+		return false
 	}
-	if alg != t.Method.Alg() {
-		return nil, fmt.Errorf("%w: %q is a key for %q", ErrUnknownKey, kid, alg)
+	if r.refresh(ctx) != nil {
+		return false
 	}
-	return checkKey(t.Method.Alg(), key)
+	if _, found := r.set.Load().byID[kid]; !found {
+		r.mu.Lock()
+		if len(r.absent) >= 1024 {
+			clear(r.absent) // a flood of random kids: forget them, the limiter still holds
+		}
+		r.absent[kid] = time.Now().Add(r.opts.UnknownKeyInterval)
+		r.mu.Unlock()
+	}
+	return true
+}
+
+// refresh fetches the set for requests: at most once per
+// UnknownKeyInterval, once at a time; others wait for it.
+func (r *remoteKeys) refresh(ctx context.Context) error {
+	r.mu.Lock()
+	if call := r.inflight; call != nil {
+		r.mu.Unlock()
+		select {
+		case <-call.done:
+			return call.err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if !r.limiter.Allow() {
+		r.mu.Unlock()
+		return errFetchLimited
+	}
+	call := &fetchCall{done: make(chan struct{})}
+	r.inflight = call
+	r.mu.Unlock()
+
+	// The fetch serves every request waiting for it: a client that gives up
+	// must not cancel it, or it could spend the interval's one fetch for
+	// nothing. Close does.
+	fctx, cancel := context.WithTimeout(r.ctx, r.opts.Timeout)
+	call.err = r.fetch(fctx)
+	cancel()
+
+	r.mu.Lock()
+	r.inflight = nil
+	r.mu.Unlock()
+	close(call.done)
+	return call.err
+}
+
+func (r *remoteKeys) usable(now time.Time) bool {
+	f := r.fetched.Load()
+	return f != 0 && now.UnixNano()-f <= int64(r.opts.MaxStale)
+}
+
+// unavailable is the error for a token that no key can be had for: it
+// says when a request may fetch again.
+func (r *remoteKeys) unavailable() error {
+	wait := time.Second
+	if tokens := r.limiter.Tokens(); tokens < 1 {
+		wait = max(wait, time.Duration((1-tokens)/float64(r.limiter.Limit())*float64(time.Second)))
+	}
+	r.mu.Lock()
+	cause := r.lastErr
+	r.mu.Unlock()
+	return &keysUnavailableError{retryAfter: wait, cause: cause}
 }
 
 func (r *remoteKeys) algorithms() []string {
@@ -223,17 +377,58 @@ func (r *remoteKeys) remote() bool { return true }
 
 func (r *remoteKeys) generation() uint64 { return r.replaced.Load() }
 
-// countedStorage counts the times the key set is replaced: a token verified
-// before is not trusted from the cache after that.
-type countedStorage struct {
-	*jwkset.MemoryJWKSet
-	gen *atomic.Uint64
+func (r *remoteKeys) health() KeysHealth {
+	h := KeysHealth{Ready: r.usable(time.Now())}
+	if set := r.set.Load(); set != nil {
+		h.Keys = len(set.byID)
+	}
+	if f := r.fetched.Load(); f != 0 {
+		h.LastSuccess = time.Unix(0, f)
+	}
+	r.mu.Lock()
+	h.LastFailure, h.LastError = r.failed, r.lastErr
+	r.mu.Unlock()
+	return h
 }
 
-func (s *countedStorage) KeyReplaceAll(ctx context.Context, given []jwkset.JWK) error {
-	err := s.MemoryJWKSet.KeyReplaceAll(ctx, given)
-	s.gen.Add(1)
-	return err
+func (r *remoteKeys) close() {
+	r.mu.Lock()
+	started := r.started
+	r.mu.Unlock()
+	if !started {
+		return
+	}
+	r.cancel()
+	<-r.stopped
+	if r.transport != nil {
+		r.transport.CloseIdleConnections()
+	}
+}
+
+// keysUnavailableError is ErrKeysUnavailable with the time after which a
+// request may fetch the keys again.
+type keysUnavailableError struct {
+	retryAfter time.Duration
+	cause      error
+}
+
+func (e *keysUnavailableError) Error() string {
+	if e.cause == nil {
+		return ErrKeysUnavailable.Error()
+	}
+	return ErrKeysUnavailable.Error() + ": " + e.cause.Error()
+}
+
+func (e *keysUnavailableError) Is(target error) bool { return target == ErrKeysUnavailable }
+
+// retryAfterSeconds is for a Retry-After header: whole seconds, at least 1.
+func (e *keysUnavailableError) retryAfterSeconds() int {
+	return max(1, int(math.Ceil(e.retryAfter.Seconds())))
+}
+
+// secureURL is where keys may come from: https, or plain http on loopback.
+func secureURL(u *url.URL) bool {
+	return u.Scheme == "https" || u.Scheme == "http" && isLoopback(u.Hostname())
 }
 
 func isLoopback(host string) bool {
@@ -244,80 +439,12 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func (r *remoteKeys) close() {
-	if r.cancel != nil {
-		r.cancel()
-	}
-	if r.transport != nil {
-		r.transport.CloseIdleConnections()
-	}
-}
-
-// gatedStorage reads keys from memory and lets an unknown kid cause a fetch
-// only as remoteKeys allows.
-type gatedStorage struct {
-	jwkset.Storage
-	r *remoteKeys
-}
-
-func (g gatedStorage) KeyRead(ctx context.Context, kid string) (jwkset.JWK, error) {
-	jwk, err := g.r.memory.KeyRead(ctx, kid)
-	if errors.Is(err, jwkset.ErrKeyNotFound) {
-		jwk, err = g.r.fetchFor(ctx, kid)
-	}
-	return jwk, err
-}
-
-// fetchFor fetches the set again for an unknown kid: at most once per
-// UnknownKeyInterval, once at a time (others wait for it), never for a kid
-// the last fetch did not find.
-func (r *remoteKeys) fetchFor(ctx context.Context, kid string) (jwkset.JWK, error) {
-	notFound := fmt.Errorf("%w %q", jwkset.ErrKeyNotFound, kid)
-	r.mu.Lock()
-	if until, ok := r.absent[kid]; ok && time.Now().Before(until) {
-		r.mu.Unlock()
-		return jwkset.JWK{}, notFound
-	}
-	if wait := r.inflight; wait != nil {
-		r.mu.Unlock()
-		select {
-		case <-wait:
-			return r.memory.KeyRead(ctx, kid)
-		case <-ctx.Done():
-			return jwkset.JWK{}, ctx.Err()
-		}
-	}
-	if !r.limiter.Allow() {
-		r.mu.Unlock()
-		return jwkset.JWK{}, notFound
-	}
-	done := make(chan struct{})
-	r.inflight = done
-	r.mu.Unlock()
-
-	// The fetch serves every request waiting for it: a client that gives up
-	// must not cancel it, or it could spend the interval's one fetch for nothing.
-	fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.opts.Timeout)
-	jwk, err := r.fetching.KeyRead(fetchCtx, kid)
-	cancel()
-
-	r.mu.Lock()
-	r.inflight = nil
-	if errors.Is(err, jwkset.ErrKeyNotFound) {
-		if len(r.absent) >= 1024 {
-			clear(r.absent) // a flood of random kids: forget them, the limiter still holds
-		}
-		r.absent[kid] = time.Now().Add(r.opts.UnknownKeyInterval)
-	}
-	r.mu.Unlock()
-	close(done)
-	return jwk, err
-}
-
-// capBodies returns a copy of client whose responses are cut off, with an
-// error, past max bytes: a JWK Set is small, and an endpoint that sends
-// gigabytes must not fill the memory.
-func capBodies(client *http.Client, max int64) *http.Client {
+// safeClient returns a copy of client that follows redirects only to
+// secure URLs, since the first URL's https would be worth nothing if a
+// redirect could take the fetch to plain http, and whose responses are cut
+// off, with an error, past max bytes: a JWK Set is small, and an endpoint
+// that sends gigabytes must not fill the memory.
+func safeClient(client *http.Client, max int64) *http.Client {
 	cp := *client
 	base := cp.Transport
 	if base == nil {
@@ -330,6 +457,19 @@ func capBodies(client *http.Client, max int64) *http.Client {
 		}
 		return resp, err
 	})
+	next := client.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !secureURL(req.URL) {
+			return fmt.Errorf("ginauth: JWKS: refused a redirect to %s: keys are fetched over https only", req.URL.Redacted())
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("ginauth: JWKS: stopped after 10 redirects")
+		}
+		return nil
+	}
 	return &cp
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -44,10 +43,15 @@ type JWTConfig struct {
 	// ScopeClaim names the claim that holds the scopes, as a space-delimited
 	// string or an array of strings; by default scope, else scp.
 	ScopeClaim string
+	// MaxTokenBytes caps the size of a token: Validate refuses a larger one
+	// before decoding anything, as the bearer schemes do. Default
+	// DefaultMaxTokenBytes; raise both together.
+	MaxTokenBytes int
 
 	// CacheSize is how many verified tokens are kept, so that a token seen
 	// again costs a map lookup instead of a signature check; default 4096.
-	// Entries are keyed on the exact token, check exp, nbf and MaxAge on
+	// Entries are keyed on the token (a re-encoded ECDSA signature is the
+	// same token, see Token.ID), check exp, nbf and MaxAge on
 	// every use, and never outlive the token, nor the keys: a remote set
 	// that is fetched again (every RefreshInterval, or for an unknown kid)
 	// sends every token back to verification. So the cache trusts a token no
@@ -87,8 +91,11 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 		return nil, errors.New("ginauth: JWTConfig needs an Issuer (or NoIssuer: true, to accept any)")
 	case cfg.Audience == "" && !cfg.NoAudience:
 		return nil, errors.New("ginauth: JWTConfig needs an Audience (or NoAudience: true, to accept any)")
-	case cfg.Leeway < 0 || cfg.MaxAge < 0:
-		return nil, errors.New("ginauth: JWTConfig: Leeway and MaxAge cannot be negative")
+	case cfg.Leeway < 0 || cfg.MaxAge < 0 || cfg.MaxTokenBytes < 0:
+		return nil, errors.New("ginauth: JWTConfig: Leeway, MaxAge and MaxTokenBytes cannot be negative")
+	}
+	if cfg.MaxTokenBytes == 0 {
+		cfg.MaxTokenBytes = DefaultMaxTokenBytes
 	}
 	required := cfg.RequiredClaims
 	if required == nil {
@@ -150,14 +157,28 @@ func MustJWT(cfg JWTConfig) *JWT {
 // fetches).
 func (v *JWT) Close() { v.cfg.Keys.close() }
 
+// Health says whether the validator's keys can verify tokens now, and when
+// a remote set was last fetched or failed to be: for a readiness probe,
+// which should fail while Ready is false (routes then answer 503).
+func (v *JWT) Health() KeysHealth { return v.cfg.Keys.health() }
+
 // Validate checks raw and returns its token, or why it was refused: one of
 // golang-jwt's errors or of this package's (see ErrTokenType), to check with
 // errors.Is.
+//
+// A token over MaxTokenBytes is refused before anything decodes it. When
+// the keys cannot be had (see [ErrKeysUnavailable]), no token is valid,
+// cached ones included.
 func (v *JWT) Validate(ctx context.Context, raw string) (*Token, error) {
+	if len(raw) > v.cfg.MaxTokenBytes {
+		return nil, fmt.Errorf("%w: %w", jwt.ErrTokenMalformed, errTooLong)
+	}
 	now := time.Now()
 	generation := v.cfg.Keys.generation()
-	if t, ok := v.cache.get(raw, generation, now, v.cfg.Leeway, v.cfg.MaxAge); ok {
-		return t, nil // only verified tokens are cached: raw was checked before
+	if v.cfg.Keys.usable(now) {
+		if t, ok := v.cache.get(raw, generation, now, v.cfg.Leeway, v.cfg.MaxAge); ok {
+			return t, nil // only verified tokens are cached: raw was checked before
+		}
 	}
 	if !isCompactJWS(raw) {
 		// golang-jwt's decoder would skip CR and LF (row 7 of the matrix).
@@ -175,7 +196,8 @@ func (v *JWT) Validate(ctx context.Context, raw string) (*Token, error) {
 	if v.remote {
 		kf = func(t *jwt.Token) (any, error) { return v.key(ctx, t) }
 	}
-	if _, err := v.parser.ParseWithClaims(raw, &c, kf); err != nil {
+	parsed, err := v.parser.ParseWithClaims(raw, &c, kf)
+	if err != nil {
 		return nil, err
 	}
 	for _, name := range v.required {
@@ -192,7 +214,7 @@ func (v *JWT) Validate(ctx context.Context, raw string) (*Token, error) {
 		Raw: raw, audience: c.Audience.ClaimStrings, scopes: c.scopes(),
 	}
 	if v.cache != nil {
-		v.cache.put(raw, t, generation)
+		v.cache.put(t, parsed.Method.Alg(), generation)
 		return t.clone(), nil
 	}
 	return t, nil
@@ -209,9 +231,9 @@ func (v *JWT) key(ctx context.Context, t *jwt.Token) (any, error) {
 			return nil, ErrEmbeddedKey
 		}
 	}
-	typ, _ := h["typ"].(string)
-	typ = strings.ToLower(typ)
-	if typ != "at+jwt" && typ != "application/at+jwt" && (typ != "jwt" || v.cfg.RequireAccessTokenType) {
+	typ, _ := h["typ"].(string) // a media type: ASCII, case-insensitive
+	if !equalFoldASCII(typ, "at+jwt") && !equalFoldASCII(typ, "application/at+jwt") &&
+		(!equalFoldASCII(typ, "jwt") || v.cfg.RequireAccessTokenType) {
 		return nil, ErrTokenType
 	}
 	return v.cfg.Keys.lookup(ctx, t)

@@ -6,6 +6,8 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"fmt"
+	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -64,4 +66,36 @@ func ExampleClaimsOf() {
 	fmt.Println(t.Subject, c.ClientID, c.Scope)
 	// Output:
 	// johndoe cli me
+}
+
+func ExampleJWT_Health() {
+	// The JWK Set is down: the validator starts anyway, routes answer 503
+	// (with Retry-After) rather than refusing good tokens, and a readiness
+	// probe says why.
+	tokens := ginauth.MustJWT(ginauth.JWTConfig{
+		Issuer:   "https://auth.example.com",
+		Audience: "https://api.example.com",
+		Keys:     ginauth.JWKS("http://127.0.0.1:1/jwks.json", ginauth.JWKSOptions{Timeout: time.Second}),
+	})
+	defer tokens.Close()
+	oauth2Scheme := ginauth.OAuth2PasswordBearer{TokenURL: "token", Scopes: map[string]string{"items": "Read items."}}
+	token := ginauth.Bearer(oauth2Scheme, tokens)
+
+	e := gin.New()
+	di.NewRouter(e).GET("/items", di.Handle1(di.Security(token, "items"), func(c *gin.Context, t *ginauth.Token) {
+		c.String(http.StatusOK, "items of "+t.Subject)
+	}))
+	e.GET("/ready", func(c *gin.Context) {
+		if h := tokens.Health(); !h.Ready {
+			c.String(http.StatusServiceUnavailable, "no keys yet, last error at %v", !h.LastFailure.IsZero())
+			return
+		}
+		c.String(http.StatusOK, "ready")
+	})
+	// eyJ...: {"alg":"ES256","kid":"k1","typ":"at+jwt"}, then {} and a signature.
+	show(e, "/items", "Authorization", "Bearer eyJhbGciOiJFUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiYXQrand0In0.e30.c2ln")
+	show(e, "/ready")
+	// Output:
+	// 503 "" {"detail":"The keys that verify access tokens are unavailable; try again later"}
+	// 503 "" no keys yet, last error at true
 }

@@ -114,9 +114,15 @@ func (s *SchemeInfo) OpenAPI() SecuritySchemeObject { return s.model }
 // enough (an OR in OpenAPI); nil for any other scheme.
 func (s *SchemeInfo) Alternatives() []*SchemeInfo { return slices.Clone(s.alternatives) }
 
-// CheckScopes refuses, at startup, scopes that an OAuth2 scheme does not
-// declare: the docs would offer no way to ask for them.
+// CheckScopes refuses, at startup, what is not a scope (RFC 6749 §3.3: no
+// space, printable ASCII), which no token could grant, and scopes that an
+// OAuth2 scheme does not declare: the docs would offer no way to ask for them.
 func (s *SchemeInfo) CheckScopes(scopes []string) error {
+	for _, sc := range scopes {
+		if !isScopeToken(sc) {
+			return fmt.Errorf("%q is not a scope: use printable ASCII without space, '\"' or '\\' (RFC 6749 §3.3)", sc)
+		}
+	}
 	if s.alternatives != nil {
 		for _, alt := range s.alternatives {
 			if err := alt.CheckScopes(scopes); err != nil {
@@ -175,6 +181,11 @@ func (f OAuthFlows) checked(scheme string) *OAuthFlows {
 		}
 		if needAuth && fl.AuthorizationURL == "" || needToken && fl.TokenURL == "" {
 			panic(fmt.Sprintf("ginauth: %s: the %s flow needs %s", scheme, name, map[bool]string{true: "an AuthorizationURL", false: "a TokenURL"}[needAuth && fl.AuthorizationURL == ""]))
+		}
+		for _, sc := range slices.Sorted(maps.Keys(fl.Scopes)) {
+			if !isScopeToken(sc) {
+				panic(fmt.Sprintf("ginauth: %s: %q in Scopes is not a scope: use printable ASCII without space, '\"' or '\\' (RFC 6749 §3.3)", scheme, sc))
+			}
 		}
 		cp := *fl
 		cp.Scopes = maps.Clone(fl.Scopes)

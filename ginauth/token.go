@@ -12,10 +12,13 @@ import (
 // the token itself. Each request gets its own copy; the lists are behind
 // methods, which give copies too, so no request can change another's token.
 type Token struct {
-	Issuer    string
-	Subject   string
-	ClientID  string
-	ID        string // jti
+	Issuer   string
+	Subject  string
+	ClientID string
+	// ID is the token's jti: key revocation and deny lists on it, never on
+	// Raw, since one token has several encodings (an ECDSA signature (r, s)
+	// verifies as (r, n-s) too).
+	ID        string
 	ExpiresAt time.Time
 	IssuedAt  time.Time // zero if absent
 	NotBefore time.Time // zero if absent

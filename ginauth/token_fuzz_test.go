@@ -166,6 +166,14 @@ func acceptable(raw string, tok *ginauth.Token, before time.Time) string {
 		return fmt.Sprintf("Raw %q", tok.Raw)
 	case !isCompactJWS(raw) && validateChecksCharset:
 		return "not three segments of base64url"
+	case len(raw) > ginauth.DefaultMaxTokenBytes:
+		return "over the size limit"
+	}
+	for _, s := range tok.Scopes() {
+		// RFC 6749 §3.3: printable ASCII without space, '"' or '\'.
+		if s == "" || strings.ContainsFunc(s, func(r rune) bool { return r <= ' ' || r > '~' || r == '"' || r == '\\' }) {
+			return fmt.Sprintf("the scope %+q is not a scope-token", s)
+		}
 	}
 	segs := strings.Split(raw, ".")
 	header, err := base64.RawURLEncoding.Strict().DecodeString(segs[0])
