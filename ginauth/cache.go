@@ -9,15 +9,14 @@ import (
 	"time"
 )
 
-// tokenCache keeps tokens already verified, so that a token seen again
-// skips the signature check, which costs tens of microseconds for RS256 or
-// ES256. Each use checks the token's dates again.
+// tokenCache keeps tokens already verified, keyed on their exact bytes, so
+// that a token seen again skips the signature check, which costs tens of
+// microseconds for RS256 or ES256. Each use checks the token's dates again.
 //
-// Entries are keyed on the signing input (header.payload) and hold the
-// signature that was verified: a token hits only with that signature, or,
-// for ECDSA, its twin (r, n-s), which verifies as well. So a token that an
-// attacker re-encodes that way is the same entry, as it is the same token,
-// and no signature that was not verified ever passes.
+// An ECDSA token has two encodings that verify: its signature (r, s) and
+// (r, n-s). The entry of such a token is kept under both, so that the
+// token is one entry however it is sent, and a re-encoded copy is no way
+// around the cache. Only encodings that verify are ever keys.
 type tokenCache struct {
 	mu      sync.RWMutex
 	max     int
@@ -26,22 +25,12 @@ type tokenCache struct {
 
 type cacheEntry struct {
 	token      *Token
-	signature  string // as verified
-	alg        string
+	twin       string // the token's other encoding, kept under it too; "" for all but ECDSA
 	generation uint64 // of the keys that verified it
 }
 
 func newTokenCache(max int) *tokenCache {
 	return &tokenCache{max: max, entries: make(map[string]cacheEntry, min(max, 1024))}
-}
-
-// splitSignature splits a compact JWS into its signing input and signature.
-func splitSignature(raw string) (input, signature string, ok bool) {
-	i := strings.LastIndexByte(raw, '.')
-	if i < 0 {
-		return "", "", false
-	}
-	return raw[:i], raw[i+1:], true
 }
 
 // get returns a copy of the token cached for raw, if it is still valid now
@@ -50,18 +39,11 @@ func (c *tokenCache) get(raw string, generation uint64, now time.Time, leeway, m
 	if c == nil {
 		return nil, false
 	}
-	input, sig, ok := splitSignature(raw)
-	if !ok {
-		return nil, false
-	}
 	c.mu.RLock()
-	e, ok := c.entries[input]
+	e, ok := c.entries[raw]
 	c.mu.RUnlock()
 	if !ok {
 		return nil, false
-	}
-	if e.signature != sig && !ecdsaTwins(e.alg, e.signature, sig) {
-		return nil, false // another signature: verify it (the entry stays, for its own)
 	}
 	t := e.token
 	switch {
@@ -70,7 +52,8 @@ func (c *tokenCache) get(raw string, generation uint64, now time.Time, leeway, m
 		!t.NotBefore.IsZero() && now.Before(t.NotBefore.Add(-leeway)),
 		maxAge > 0 && now.Sub(t.IssuedAt) > maxAge+leeway:
 		c.mu.Lock()
-		delete(c.entries, input)
+		delete(c.entries, raw)
+		delete(c.entries, e.twin)
 		c.mu.Unlock()
 		return nil, false
 	}
@@ -83,10 +66,7 @@ func (c *tokenCache) get(raw string, generation uint64, now time.Time, leeway, m
 // drops expired entries, then arbitrary ones (map order): a flood of fresh
 // tokens cannot grow it.
 func (c *tokenCache) put(t *Token, alg string, generation uint64) {
-	input, sig, ok := splitSignature(t.Raw)
-	if !ok {
-		return
-	}
+	e := cacheEntry{token: t, twin: ecdsaTwin(alg, t.Raw), generation: generation}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.entries) >= c.max {
@@ -99,7 +79,10 @@ func (c *tokenCache) put(t *Token, alg string, generation uint64) {
 			}
 		}
 	}
-	c.entries[input] = cacheEntry{token: t, signature: sig, alg: alg, generation: generation}
+	c.entries[t.Raw] = e
+	if e.twin != "" {
+		c.entries[e.twin] = cacheEntry{token: t, twin: t.Raw, generation: generation}
+	}
 }
 
 // curveOrders are the orders n of the curves of ES256, ES384 and ES512.
@@ -109,25 +92,24 @@ var curveOrders = map[string]*big.Int{
 	"ES512": elliptic.P521().Params().N,
 }
 
-// ecdsaTwins reports whether the ECDSA signatures a and b (JWS encoding:
-// r || s, base64url) are (r, s) and (r, n-s): for a verified a, b verifies
-// too, and is the same token re-encoded (RFC 8725 §3.10 calls this
-// malleability).
-func ecdsaTwins(alg, a, b string) bool {
+// ecdsaTwin is the other encoding of a verified ECDSA token: the JWS
+// signature r || s as r || n-s, which verifies too (RFC 8725 §3.10 on
+// malleability); "" for other algorithms.
+func ecdsaTwin(alg, raw string) string {
 	n := curveOrders[alg]
-	if n == nil || len(a) != len(b) {
-		return false
+	i := strings.LastIndexByte(raw, '.')
+	if n == nil || i < 0 {
+		return ""
 	}
-	da, err1 := base64.RawURLEncoding.Strict().DecodeString(a)
-	db, err2 := base64.RawURLEncoding.Strict().DecodeString(b)
-	if err1 != nil || err2 != nil || len(da)%2 != 0 || len(da) != len(db) {
-		return false
+	sig, err := base64.RawURLEncoding.Strict().DecodeString(raw[i+1:])
+	if err != nil || len(sig)%2 != 0 {
+		return ""
 	}
-	half := len(da) / 2
-	if string(da[:half]) != string(db[:half]) {
-		return false
+	s := sig[len(sig)/2:]
+	twin := new(big.Int).SetBytes(s)
+	if twin.Sign() == 0 || twin.Cmp(n) >= 0 {
+		return ""
 	}
-	sum := new(big.Int).SetBytes(da[half:])
-	sum.Add(sum, new(big.Int).SetBytes(db[half:]))
-	return sum.Cmp(n) == 0
+	twin.Sub(n, twin).FillBytes(s)
+	return raw[:i+1] + base64.RawURLEncoding.EncodeToString(sig)
 }

@@ -138,12 +138,14 @@ type remoteKeys struct {
 	set      atomic.Pointer[keySet] // nil before the first successful fetch
 	replaced atomic.Uint64          // times the set was replaced
 	fetched  atomic.Int64           // time of the last successful fetch, Unix ns
+	fetches  atomic.Uint64          // fetches started
 
 	mu       sync.Mutex
 	started  bool // by a validator, whose Close stops the refreshes
 	limiter  *rate.Limiter
 	inflight *fetchCall
 	absent   map[string]time.Time // kids still unknown after a fetch, until when
+	stored   uint64               // the fetch whose outcome stands
 	failed   time.Time            // the last failed fetch
 	lastErr  error                // its error; nil after a success
 	logged   map[string]string    // refused kids already logged, and why
@@ -213,9 +215,16 @@ func (r *remoteKeys) refreshLoop() {
 // fetch gets the set, and replaces the keys with those it holds; a failure
 // keeps the keys fetched before, and is logged.
 func (r *remoteKeys) fetch(ctx context.Context) error {
+	// Fetches may overlap (a refresh and a request's): the one that started
+	// last has the last word, whichever ends first.
+	seq := r.fetches.Add(1)
 	keys, refused, err := r.get(ctx)
+	r.mu.Lock()
+	if seq < r.stored {
+		r.mu.Unlock()
+		return err
+	}
 	if err != nil {
-		r.mu.Lock()
 		r.failed, r.lastErr = time.Now(), err
 		r.mu.Unlock()
 		if r.ctx.Err() == nil {
@@ -223,12 +232,13 @@ func (r *remoteKeys) fetch(ctx context.Context) error {
 		}
 		return err
 	}
+	r.stored = seq
 	r.set.Store(newKeySet(keys, refused))
 	r.replaced.Add(1)
 	r.fetched.Store(time.Now().UnixNano())
-
-	r.mu.Lock()
 	r.lastErr = nil
+	// Each refused key is logged once, not at every refresh; again if the
+	// reason changes.
 	var fresh []string
 	for _, kid := range sortedKids(refused) {
 		if why := refused[kid]; why != errEncryptionKey && r.logged[kid] != why.Error() {

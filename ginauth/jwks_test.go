@@ -1018,3 +1018,41 @@ func TestJWKSCloseEndsItsConnections(t *testing.T) {
 	v.Close()
 	goleak.VerifyNone(t, ignore) // the server is still up: only Close can have ended them
 }
+
+// Fetches overlap when a request fetches during a slow refresh: the one
+// that started last stands, even when the older one ends after it.
+func TestJWKSSlowerOlderFetchDoesNotUndoANewerOne(t *testing.T) {
+	k := jwksKeys()
+	r1, r2 := jwkOf(t, k.r1, "r1", "RS256", "sig"), jwkOf(t, k.r2, "r2", "RS256", "sig")
+	set := func(keys ...json.RawMessage) []byte { b, _ := json.Marshal(map[string]any{"keys": keys}); return b }
+	var requests atomic.Int64
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch requests.Add(1) {
+		case 1: // at startup
+			w.Write(set(r1))
+		case 2: // the first refresh, which sees the set before r2 came
+			<-release
+			w.Write(set(r1))
+		case 3: // a request's fetch for r2
+			w.Write(set(r1, r2))
+		default: // later refreshes fail: the keys stay what the fetches made them
+			w.WriteHeader(http.StatusInternalServerError)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	})
+	v, _ := remoteValidator(t, srv.URL, ginauth.JWKSOptions{Timeout: 5 * time.Second, RefreshInterval: 50 * time.Millisecond, UnknownKeyInterval: time.Hour, MaxStale: time.Hour})
+	e := jwksEngine(v)
+	eventually(t, 5*time.Second, "no refresh", func() bool { return requests.Load() >= 2 })
+	wantPass(t, e, signJWKS(t, jwt.SigningMethodRS256, k.r2, "r2")) // fetched by the request
+	close(release)
+	eventually(t, 5*time.Second, "no refresh after the slow one", func() bool { return requests.Load() >= 4 })
+	wantPass(t, e, signJWKS(t, jwt.SigningMethodRS256, k.r2, "r2"))
+}

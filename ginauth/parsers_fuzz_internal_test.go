@@ -16,7 +16,7 @@ import (
 // into a form body, and JWK Set documents read key by key.
 //
 //	go test -run '^$' -fuzz '^FuzzSplitScope$' -fuzztime 60s ./ginauth/
-//	go test -run '^$' -fuzz '^FuzzTokenInForm$' -fuzztime 60s ./ginauth/
+//	go test -run '^$' -fuzz '^FuzzTokenInForm$' -fuzztime 60s -fuzzminimizetime 100x ./ginauth/
 //	go test -run '^$' -fuzz '^FuzzReadJWKSet$' -fuzztime 60s ./ginauth/
 
 func FuzzSplitScope(f *testing.F) {

@@ -33,7 +33,10 @@ func isScopeList(s string) bool {
 // white space, as strings.Fields does, "items\u00a0admin" would grant admin.
 // Runs of spaces are tolerated.
 func splitScope(s string) []string {
-	var list []string
+	if s == "" {
+		return nil
+	}
+	list := make([]string, 0, strings.Count(s, " ")+1) // one allocation, as strings.Fields makes
 	for part := range strings.SplitSeq(s, " ") {
 		if isScopeToken(part) {
 			list = append(list, part)
