@@ -1,9 +1,14 @@
-// Command example_app serves the example API on :8080 (or $ADDR).
+// Command example_app serves the example API on :8080 (or $ADDR), until
+// it gets SIGINT or SIGTERM.
 package main
 
 import (
+	"context"
 	"log"
+	"net"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/gin-gonic/gin"
 
@@ -11,12 +16,40 @@ import (
 )
 
 func main() {
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run() error {
 	addr := os.Getenv("ADDR")
 	if addr == "" {
 		addr = ":8080"
 	}
-	engine := gin.Default()
+	// Ctrl-C, or a container runtime or systemd stopping us: finish the
+	// requests in flight, then exit.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	engine := gin.New()
+	// No proxy is trusted: X-Forwarded-For is then the client's to write,
+	// and the logs show the TCP peer. Behind a reverse proxy, list it here.
+	if err := engine.SetTrustedProxies(nil); err != nil {
+		return err
+	}
+	// gin.Default's middleware, with a logger that keeps credentials sent in
+	// URLs out of the log.
+	engine.Use(app.Logger(gin.DefaultWriter), gin.Recovery())
 	app.Register(engine, app.NewStore())
-	log.Printf("example API on http://localhost%s (try /routes)", addr)
-	log.Fatal(engine.Run(addr))
+
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	log.Printf("example API on http://%s (try /routes)", ln.Addr())
+	if err := app.Serve(ctx, app.NewServer(addr, engine), ln); err != nil {
+		return err
+	}
+	log.Print("example API stopped")
+	return nil
 }

@@ -24,32 +24,48 @@ const apiKey = "example-api-key"
 // call sends one request to a real server running the example API.
 func call(t *testing.T, srv *httptest.Server, method, path, body string, header ...string) (int, http.Header, string) {
 	t.Helper()
+	status, hdr, b, err := send(srv, method, path, body, header...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return status, hdr, b
+}
+
+// send is call for goroutines other than the test's, which must not call
+// t.Fatal.
+func send(srv *httptest.Server, method, path, body string, header ...string) (int, http.Header, string, error) {
 	var r io.Reader
 	if body != "" {
 		r = strings.NewReader(body)
 	}
 	req, err := http.NewRequest(method, srv.URL+path, r)
 	if err != nil {
-		t.Fatal(err)
+		return 0, nil, "", err
 	}
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := srv.Client().Do(req)
 	if err != nil {
-		t.Fatal(err)
+		return 0, nil, "", err
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	if err != nil {
-		t.Fatal(err)
+		return 0, nil, "", err
 	}
-	return resp.StatusCode, resp.Header, string(b)
+	return resp.StatusCode, resp.Header, string(b), nil
 }
 
 func newServer(t *testing.T) *httptest.Server {
+	return serve(t, app.NewStore())
+}
+
+// serve runs the example API on store, for tests that change the store or
+// its limits.
+func serve(t *testing.T, store *app.Store) *httptest.Server {
 	engine := gin.New()
-	app.Register(engine, app.NewStore())
+	app.Register(engine, store)
 	srv := httptest.NewServer(engine)
 	t.Cleanup(srv.Close)
 	return srv
@@ -97,10 +113,10 @@ func run(t *testing.T, srv *httptest.Server, cases []exchange) {
 const johndoe = `{"username":"johndoe","full_name":"John Doe","disabled":false}`
 
 func TestExampleAppOAuth2PasswordFlowWithScopes(t *testing.T) {
-	srv := newServer(t)
+	store := app.NewStore()
+	srv := serve(t, store)
 	all := login(t, srv, "johndoe", "secret", "me", "items")
 	meOnly := login(t, srv, "johndoe", "secret", "me")
-	alice := login(t, srv, "alice", "secret2", "me", "items") // disabled; only "me" is hers to get
 	bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
 	run(t, srv, []exchange{
 		{name: "me", path: "/users/me", header: bearer(all), status: 200, want: johndoe},
@@ -109,7 +125,6 @@ func TestExampleAppOAuth2PasswordFlowWithScopes(t *testing.T) {
 		{name: "items scope missing", path: "/users/me/items", header: bearer(meOnly), status: 403,
 			challenge: `Bearer error="insufficient_scope", error_description="The access token lacks a required scope", scope="items me"`,
 			want:      `{"detail":"Not enough permissions"}`},
-		{name: "inactive user", path: "/users/me", header: bearer(alice), status: 400, want: `{"detail":"Inactive user"}`},
 		{name: "no token", path: "/users/me", status: 401, challenge: "Bearer", want: `{"detail":"Not authenticated"}`},
 		{name: "not a JWT", path: "/users/me", header: bearer("nope"), status: 401,
 			challenge: `Bearer error="invalid_token", error_description="The access token is malformed"`,
@@ -122,6 +137,11 @@ func TestExampleAppOAuth2PasswordFlowWithScopes(t *testing.T) {
 			want:      `{"detail":"Could not validate credentials"}`},
 		{name: "public", path: "/status", status: 200, want: `{"status":"ok"}`},
 	})
+	// A user disabled after login: the token is still valid, its user not.
+	store.SetDisabled("johndoe", true)
+	run(t, srv, []exchange{
+		{name: "inactive user", path: "/users/me", header: bearer(all), status: 400, want: `{"detail":"Inactive user"}`},
+	})
 }
 
 func TestExampleAppTokenEndpoint(t *testing.T) {
@@ -131,6 +151,10 @@ func TestExampleAppTokenEndpoint(t *testing.T) {
 		{name: "wrong password", method: "POST", path: "/token", body: "username=johndoe&password=nope", header: form,
 			status: 400, want: `{"detail":"Incorrect username or password"}`},
 		{name: "unknown user", method: "POST", path: "/token", body: "username=nobody&password=secret", header: form,
+			status: 400, want: `{"detail":"Incorrect username or password"}`},
+		{name: "disabled user", method: "POST", path: "/token", body: "username=alice&password=secret2", header: form,
+			status: 400, want: `{"detail":"Inactive user"}`},
+		{name: "disabled user, wrong password", method: "POST", path: "/token", body: "username=alice&password=nope", header: form,
 			status: 400, want: `{"detail":"Incorrect username or password"}`},
 		{name: "FastAPI's 422", method: "POST", path: "/token", body: "grant_type=passwordblah", header: form, status: 422,
 			want: `{"detail":[{"type":"string_pattern_mismatch","loc":["body","grant_type"],"msg":"String should match pattern '^password$'","input":"passwordblah","ctx":{"pattern":"^password$"}},` +
@@ -148,6 +172,9 @@ func TestExampleAppCreateCommitsBeforeAnswering(t *testing.T) {
 		// The commit fails: the 201 the handler wrote is replaced.
 		{name: "duplicate", method: "POST", path: "/users/me/items", body: `{"name":"Gizmo","price":1}`, header: hdr,
 			status: 409, want: `{"detail":"An item with this name exists"}`},
+		// As with a database sequence, the rolled-back insert's ID stays used.
+		{name: "create after a rollback", method: "POST", path: "/users/me/items", body: `{"name":"Widget","price":2}`, header: hdr,
+			status: 201, want: `{"id":5,"name":"Widget","price":2,"owner":"johndoe"}`},
 		{name: "every body error", method: "POST", path: "/users/me/items", body: `{"price":"free"}`, header: hdr, status: 422,
 			want: `{"detail":[{"type":"missing","loc":["body","name"],"msg":"Field required","input":{"price":"free"}},` +
 				`{"type":"float_type","loc":["body","price"],"msg":"Input should be a valid number","input":"free"}]}`},
@@ -205,12 +232,20 @@ func TestExampleAppRegistry(t *testing.T) {
 		`{"method":"POST","path":"/users/me/items","security":[{"OAuth2PasswordBearer":["items","me"]}]},` +
 		`{"method":"GET","path":"/basic/me","security":[{"HTTPBasic":[]}]},` +
 		`{"method":"GET","path":"/status","security":[]},` +
+		`{"method":"GET","path":"/ready","security":[]},` +
 		`{"method":"GET","path":"/items","security":[{"APIKeyHeader":[]},{"APIKeyCookie":[]}]},` +
 		`{"method":"GET","path":"/items/:id","security":[{"APIKeyHeader":[]},{"APIKeyCookie":[]}]},` +
 		`{"method":"GET","path":"/routes","security":[]}]`
 	if status != 200 || body != want {
 		t.Fatalf("got %d %s", status, body)
 	}
+}
+
+// The readiness route says whether tokens can be checked: the example's
+// keys are its own, known at startup.
+func TestExampleAppReadiness(t *testing.T) {
+	srv := newServer(t)
+	run(t, srv, []exchange{{name: "ready", path: "/ready", status: 200, want: `{"status":"ready"}`}})
 }
 
 // forged is a well-formed token for johndoe with every scope, signed by a

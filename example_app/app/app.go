@@ -3,6 +3,7 @@
 package app
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -49,7 +50,7 @@ var (
 	// Machine clients send an API key, in a header or a cookie.
 	apiKey = ginauth.AnyOf(ginauth.APIKeyHeader{Name: "X-API-Key"}, ginauth.APIKeyCookie{Name: "api_key"})
 	// HTTP Basic, for the tutorial's /basic/me.
-	basic = ginauth.HTTPBasic{Realm: "example"}.Dep()
+	basic = ginauth.HTTPBasic{Realm: realm}.Dep()
 )
 
 // Register adds the example API to engine, and returns its router so that
@@ -85,13 +86,29 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 		return u, nil
 	})
 	client := ginauth.VerifyAPIKey(ginauth.ValueOf(apiKey), store.apiKeys)
-	basicUser := di.Func1("basicUser", basic, func(_ *gin.Context, cred *ginauth.HTTPBasicCredentials) (*User, error) {
-		u, ok := store.authenticate(cred.Username, cred.Password)
-		if !ok {
+	basicUser := di.Func1("basicUser", basic, func(c *gin.Context, cred *ginauth.HTTPBasicCredentials) (*User, error) {
+		u, err := store.authenticate(c.Request.Context(), cred.Username, cred.Password, c.RemoteIP())
+		if errors.Is(err, errLogin) {
 			return nil, di.Error(http.StatusUnauthorized, "Incorrect username or password").
-				WithHeader("WWW-Authenticate", `Basic realm="example", charset="UTF-8"`)
+				WithHeader("WWW-Authenticate", `Basic realm="`+realm+`", charset="UTF-8"`)
 		}
-		return u, nil
+		return u, err
+	})
+	// The token endpoint's answer: the client first, since a request from
+	// a client that is not who it says gets no password checked.
+	accessToken := di.Func1("accessToken", ginauth.PasswordRequestForm, func(c *gin.Context, form *ginauth.OAuth2PasswordRequestForm) (ginauth.AccessToken, error) {
+		clientID, err := store.client(form.ClientID, form.ClientSecret)
+		if err != nil {
+			return ginauth.AccessToken{}, err
+		}
+		u, err := store.authenticate(c.Request.Context(), form.Username, form.Password, c.RemoteIP())
+		if errors.Is(err, errLogin) {
+			return ginauth.AccessToken{}, di.Error(http.StatusBadRequest, "Incorrect username or password")
+		}
+		if err != nil {
+			return ginauth.AccessToken{}, err
+		}
+		return store.issue(u.Username, clientID, form.Scopes)
 	})
 
 	api := di.NewRouter(engine)
@@ -99,12 +116,7 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 		c.JSON(http.StatusOK, gin.H{"message": "gindepends example", "routes": "/routes"})
 	}))
 	// The token endpoint: FastAPI's login form, RFC 9068 access tokens.
-	api.POST("/token", di.Handle1(ginauth.PasswordRequestForm, func(c *gin.Context, form *ginauth.OAuth2PasswordRequestForm) {
-		at, err := store.login(form.Username, form.Password, form.ClientID, form.Scopes)
-		if err != nil {
-			c.JSON(http.StatusBadRequest, gin.H{"detail": "Incorrect username or password"})
-			return
-		}
+	api.POST("/token", di.Handle1(accessToken, func(c *gin.Context, at ginauth.AccessToken) {
 		c.JSON(http.StatusOK, at)
 	}))
 	// Other services validate the tokens with this key set.
@@ -121,6 +133,17 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 	}))
 	api.GET("/basic/me", di.Handle1(basicUser, func(c *gin.Context, u *User) { c.JSON(http.StatusOK, u) }))
 	api.GET("/status", di.Handle(func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }))
+	// Readiness, for a load balancer: whether the keys that check tokens are
+	// usable. Keys known at startup always are; a remote JWK Set is not
+	// before its first fetch, nor when it has been stale for too long, and
+	// routes then answer 503 rather than refusing good tokens.
+	api.GET("/ready", di.Handle(func(c *gin.Context) {
+		if h := store.tokens.Health(); !h.Ready {
+			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "the keys that verify tokens are unavailable"})
+			return
+		}
+		c.JSON(http.StatusOK, gin.H{"status": "ready"})
+	}))
 
 	// Machine clients: every route of the group needs a valid API key.
 	items := api.Group("/items", client)

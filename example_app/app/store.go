@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -18,15 +19,24 @@ import (
 )
 
 // Store is the example's database and authorization server: maps behind
-// a lock, transactions that only apply their writes on commit, and the keys
-// that sign and validate access tokens.
+// a lock, transactions that only apply their writes on commit, the keys
+// that sign and validate access tokens, and the limits on password guessing.
 type Store struct {
 	mu       sync.Mutex
 	items    []Item
+	lastID   int // the item ID sequence: the last ID given out
 	accounts map[string]account
 	apiKeys  *ginauth.APIKeys
-	issuer   *ginauth.Issuer
-	tokens   *ginauth.JWT
+	clients  map[string]clientType
+	// clientSecrets holds the digests of the confidential clients'
+	// secrets, by client ID.
+	clientSecrets *ginauth.APIKeys
+	issuer        *ginauth.Issuer
+	tokens        *ginauth.JWT
+	guard         *loginGuard
+	// checkHash compares a password with its hash: bcrypt, but tests count
+	// the checks through it.
+	checkHash func(hash, password []byte) error
 }
 
 // account is a user with a password hash and the scopes it may be granted.
@@ -36,25 +46,52 @@ type account struct {
 	scopes []string
 }
 
+// clientType says how an OAuth2 client authenticates (RFC 6749 §2.1).
+type clientType int
+
+const (
+	// A public client, such as a browser or mobile app, cannot keep a
+	// secret: it sends none, and is known by its ID only.
+	public clientType = iota
+	// A confidential client, such as a backend service, authenticates with
+	// its secret.
+	confidential
+)
+
 // The embedded defaults: passwords "secret" (johndoe) and "secret2" (alice,
-// disabled), the API key "example-api-key", stored as hashes only, and an
-// ECDSA key for tokens, made at startup.
+// disabled), the API key "example-api-key", the secret
+// "example-service-secret" of the client example-service, all stored as
+// hashes only, and an ECDSA key for tokens, made at startup.
 const (
 	johndoeHash = "$2a$10$mRJQvKY/Nw5roiKvZymfpujoIbS4WLoFLZPALkZS0XmwrYvsO2mX6"
 	aliceHash   = "$2a$10$siXPi7dzociYhuWbFc79aurI695W7tfndt2dODASQzgCVdL7vTGNi"
 	// dummyHash is checked for unknown users, so that they take as long as
 	// known ones with a wrong password.
-	dummyHash    = "$2a$10$0lJd2hUpP5RXtNhcub6es.8vU.faYykhisUecMYhlegQNbKGQ.j/2"
-	apiKeyDigest = "8a7347045a068a4f6975445e94bbcd5247c269dea003fb72f6c3cc2e68c18092"
+	dummyHash           = "$2a$10$0lJd2hUpP5RXtNhcub6es.8vU.faYykhisUecMYhlegQNbKGQ.j/2"
+	apiKeyDigest        = "8a7347045a068a4f6975445e94bbcd5247c269dea003fb72f6c3cc2e68c18092"
+	serviceSecretDigest = "1245ddd744da063a4bc7f42c0a910ef7a26e05bd77095029bc69b2fe37317d00"
+
+	// defaultClient is the client of a token request that names none: the
+	// example's own front end, a public client.
+	defaultClient = "example-app"
 
 	issuerURL = "http://localhost:8080"
 	audience  = "http://localhost:8080/users"
+	realm     = "example"
 )
 
-// NewStore returns a store with the example's users, items, API key and
-// token keys.
-func NewStore() *Store {
+// NewStore returns a store with the example's users, items, API key,
+// clients and token keys, and the default login limits.
+func NewStore() *Store { return NewStoreWith(DefaultLoginLimits()) }
+
+// NewStoreWith is NewStore with login limits l. It panics if l has a limit
+// that is not positive.
+func NewStoreWith(l LoginLimits) *Store {
 	keys, err := ginauth.APIKeysFromDigests(map[string]string{"example-client": apiKeyDigest})
+	if err != nil {
+		panic(err)
+	}
+	secrets, err := ginauth.APIKeysFromDigests(map[string]string{"example-service": serviceSecretDigest})
 	if err != nil {
 		panic(err)
 	}
@@ -71,41 +108,91 @@ func NewStore() *Store {
 			"johndoe": {User{Username: "johndoe", FullName: "John Doe"}, []byte(johndoeHash), []string{"me", "items"}},
 			"alice":   {User{Username: "alice", FullName: "Alice Wonderson", Disabled: true}, []byte(aliceHash), []string{"me"}},
 		},
-		apiKeys: keys,
-		issuer:  issuer,
+		apiKeys:       keys,
+		clients:       map[string]clientType{defaultClient: public, "example-service": confidential},
+		clientSecrets: secrets,
+		issuer:        issuer,
 		tokens: ginauth.MustJWT(ginauth.JWTConfig{
 			Issuer: issuerURL, Audience: audience, Keys: issuer.Keys(),
 			RequireAccessTokenType: true, Leeway: 30 * time.Second,
 		}),
+		guard:     newLoginGuard(l),
+		checkHash: bcrypt.CompareHashAndPassword,
 		items: []Item{
 			{ID: 1, Name: "Portal Gun", Price: 42, Owner: "johndoe"},
 			{ID: 2, Name: "Plumbus", Price: 32, Owner: "johndoe"},
 		},
+		lastID: 2,
 	}
 }
 
-// authenticate checks a password. An unknown user costs a hash check too.
-func (s *Store) authenticate(username, password string) (*User, bool) {
-	s.mu.Lock()
-	a, known := s.accounts[username]
-	s.mu.Unlock()
-	hash := a.hash
-	if !known {
-		hash = []byte(dummyHash)
+// Why a login failed, when no limit stopped it.
+var (
+	errLogin    = errors.New("incorrect username or password")
+	errInactive = di.Error(http.StatusBadRequest, "Inactive user")
+)
+
+// authenticate checks the password of username, sent from remoteIP. It
+// answers errLogin for a wrong password or an unknown user, errInactive for
+// the right password of a disabled user, and the 429 or 503 of the login
+// limits, checking no password then. An unknown user costs a hash check
+// too.
+func (s *Store) authenticate(ctx context.Context, username, password, remoteIP string) (*User, error) {
+	var a account
+	right, err := s.guard.check(ctx, username, remoteIP, func() bool {
+		s.mu.Lock()
+		var known bool
+		a, known = s.accounts[username]
+		s.mu.Unlock()
+		hash := a.hash
+		if !known {
+			hash = []byte(dummyHash)
+		}
+		return s.checkHash(hash, []byte(password)) == nil && known
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case !right:
+		return nil, errLogin
+	case a.Disabled:
+		return nil, errInactive
 	}
-	if bcrypt.CompareHashAndPassword(hash, []byte(password)) != nil || !known {
-		return nil, false
-	}
-	return &a.User, true
+	return &a.User, nil
 }
 
-var errLogin = errors.New("incorrect username or password")
+// errInvalidClient is RFC 6749 §5.2's invalid_client, with the challenge
+// of HTTP Basic, in which a client should send its credentials.
+var errInvalidClient = di.Error(http.StatusUnauthorized, "Invalid client").
+	WithHeader("WWW-Authenticate", `Basic realm="`+realm+`", charset="UTF-8"`)
 
-// login issues an access token with the requested scopes the user may have.
-func (s *Store) login(username, password, clientID string, requested []string) (ginauth.AccessToken, error) {
-	if _, ok := s.authenticate(username, password); !ok {
-		return ginauth.AccessToken{}, errLogin
+// client is the ID of the client that sent a token request with id and
+// secret, once authenticated: a confidential client must send its secret,
+// a public one must send none (it has none, and a client that sends one
+// has mistaken what it is). No ID is the default public client, so a
+// secret without an ID is refused too.
+func (s *Store) client(id, secret string) (string, error) {
+	if id == "" {
+		id = defaultClient
 	}
+	switch kind, ok := s.clients[id]; {
+	case !ok:
+		return "", errInvalidClient
+	case kind == confidential:
+		// Looked up by the secret's digest: the time taken says nothing of
+		// how much of the stored secret was matched.
+		if owner, ok := s.clientSecrets.Owner(secret); !ok || owner != id {
+			return "", errInvalidClient
+		}
+	case secret != "":
+		return "", errInvalidClient
+	}
+	return id, nil
+}
+
+// issue signs an access token for username, obtained by clientID, with the
+// requested scopes that the user may have.
+func (s *Store) issue(username, clientID string, requested []string) (ginauth.AccessToken, error) {
 	s.mu.Lock()
 	allowed := s.accounts[username].scopes
 	s.mu.Unlock()
@@ -115,10 +202,21 @@ func (s *Store) login(username, password, clientID string, requested []string) (
 			granted = append(granted, sc)
 		}
 	}
-	if clientID == "" {
-		clientID = "example-app"
-	}
 	return s.issuer.Issue(username, clientID, granted)
+}
+
+// SetDisabled disables or enables the user username, and reports whether
+// there is such a user. A disabled user can neither log in nor use the
+// tokens issued before.
+func (s *Store) SetDisabled(username string, disabled bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a, ok := s.accounts[username]
+	if ok {
+		a.Disabled = disabled
+		s.accounts[username] = a
+	}
+	return ok
 }
 
 // user is the account named by a token's subject.
@@ -170,10 +268,15 @@ func (tx *Tx) get(id int) (Item, bool) {
 	return tx.store.items[i], true
 }
 
+// add queues it for the commit, with a new ID. The ID is taken from the
+// store's sequence now, not at the commit, since the answer that shows it is
+// written before the commit; as with a database sequence, an ID is never
+// given twice, and a rolled-back insert leaves a gap.
 func (tx *Tx) add(it Item) Item {
 	tx.store.mu.Lock()
 	defer tx.store.mu.Unlock()
-	it.ID = len(tx.store.items) + len(tx.pending) + 1
+	tx.store.lastID++
+	it.ID = tx.store.lastID
 	tx.pending = append(tx.pending, it)
 	return it
 }
