@@ -15,10 +15,14 @@ var (
 	ErrCriticalHeader = errors.New("ginauth: the token has a crit header")
 	ErrEmbeddedKey    = errors.New("ginauth: the token names its own key (jku, x5u, jwk, x5c)")
 	ErrUnknownKey     = errors.New("ginauth: no key for the token")
-	ErrWeakKey        = errors.New("ginauth: the key is too weak for its algorithm")
-	ErrMissingClaim   = errors.New("ginauth: the token lacks a required claim")
-	ErrTokenTooOld    = errors.New("ginauth: the token is older than the maximum age")
-	ErrUnknownIssuer  = errors.New("ginauth: no validator for the token's issuer")
+	// ErrWeakKey refuses a key, where keys enter (NewJWT, NewIssuer, each
+	// fetch of a remote set): too short or too small for its algorithm, or
+	// malformed (an RSA exponent of 1 or even, an EC point missing or off its
+	// curve, an Ed25519 key of small order), so that no token ever meets it.
+	ErrWeakKey       = errors.New("ginauth: the key is weak or malformed for its algorithm")
+	ErrMissingClaim  = errors.New("ginauth: the token lacks a required claim")
+	ErrTokenTooOld   = errors.New("ginauth: the token is older than the maximum age")
+	ErrUnknownIssuer = errors.New("ginauth: no validator for the token's issuer")
 	// ErrKeysUnavailable is not about the token: no key could be had to
 	// check it (a remote JWK Set not fetched yet, or not refreshed for longer
 	// than its MaxStale). Routes answer it 503 with Retry-After, not 401, so
