@@ -75,13 +75,14 @@ type JWKSOptions struct {
 	// trusted while later fetches fail. Past it, as before the first fetch,
 	// tokens are answered 503 with Retry-After rather than 401: with no key
 	// to check them, good tokens cannot be told from bad ones, and a 401
-	// would make clients throw good tokens away. Default 3 RefreshIntervals.
+	// would make clients throw good tokens away. Default 3 RefreshIntervals;
+	// at least RefreshInterval plus Timeout.
 	MaxStale time.Duration
 	// MaxBytes caps the size of the JWK Set document. Default 512 KiB.
 	MaxBytes int64
 	// Client makes the requests; default a client with Timeout. Redirects
-	// are followed only to https (or http on loopback), whatever the client
-	// says.
+	// are followed only to https (from plain http on loopback, also to
+	// loopback), whatever the client says.
 	Client *http.Client
 }
 
@@ -117,7 +118,7 @@ func JWKS(url string, opts ...JWKSOptions) Keys {
 		o.UnknownKeyInterval = time.Minute
 	}
 	if o.MaxStale <= 0 {
-		o.MaxStale = 3 * o.RefreshInterval
+		o.MaxStale = max(3*o.RefreshInterval, o.RefreshInterval+o.Timeout)
 	}
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = 512 << 10
@@ -137,7 +138,7 @@ type remoteKeys struct {
 
 	set      atomic.Pointer[keySet] // nil before the first successful fetch
 	replaced atomic.Uint64          // times the set was replaced
-	fetched  atomic.Int64           // time of the last successful fetch, Unix ns
+	fetched  atomic.Pointer[time.Time] // the last successful fetch (monotonic: a clock step does not age the keys)
 	fetches  atomic.Uint64          // fetches started
 
 	mu       sync.Mutex
@@ -160,6 +161,9 @@ type fetchCall struct {
 // errFetchLimited is a fetch a request may not cause yet.
 var errFetchLimited = errors.New("ginauth: JWKS: fetched less than UnknownKeyInterval ago")
 
+// errFetchPanicked is what requests waiting for a fetch that panicked see.
+var errFetchPanicked = errors.New("ginauth: JWKS: the fetch panicked")
+
 func (r *remoteKeys) start() error {
 	// Close stops the refreshes: the keys of a second validator would keep
 	// running after its Close, or stop at the first's.
@@ -171,6 +175,11 @@ func (r *remoteKeys) start() error {
 	if u, err := url.Parse(r.url); err != nil || !secureURL(u) {
 		r.mu.Unlock()
 		return fmt.Errorf("ginauth: JWKS %q: fetch keys over https (plain http only on loopback): on the way, anyone could swap them", r.url)
+	}
+	if r.opts.MaxStale < r.opts.RefreshInterval+r.opts.Timeout {
+		// The keys would go stale between two refreshes that succeed.
+		r.mu.Unlock()
+		return fmt.Errorf("ginauth: JWKS %q: MaxStale (%v) must be at least RefreshInterval plus Timeout (%v)", r.url, r.opts.MaxStale, r.opts.RefreshInterval+r.opts.Timeout)
 	}
 	client := r.opts.Client
 	if client == nil {
@@ -235,7 +244,8 @@ func (r *remoteKeys) fetch(ctx context.Context) error {
 	r.stored = seq
 	r.set.Store(newKeySet(keys, refused))
 	r.replaced.Add(1)
-	r.fetched.Store(time.Now().UnixNano())
+	now := time.Now()
+	r.fetched.Store(&now)
 	r.lastErr = nil
 	// Each refused key is logged once, not at every refresh; again if the
 	// reason changes.
@@ -343,27 +353,30 @@ func (r *remoteKeys) refresh(ctx context.Context) error {
 		r.mu.Unlock()
 		return errFetchLimited
 	}
-	call := &fetchCall{done: make(chan struct{})}
+	call := &fetchCall{done: make(chan struct{}), err: errFetchPanicked}
 	r.inflight = call
 	r.mu.Unlock()
+	// Whatever happens to the fetch (a client's transport may panic), those
+	// waiting for it are let go, and the next request may fetch again.
+	defer func() {
+		r.mu.Lock()
+		r.inflight = nil
+		r.mu.Unlock()
+		close(call.done)
+	}()
 
 	// The fetch serves every request waiting for it: a client that gives up
 	// must not cancel it, or it could spend the interval's one fetch for
 	// nothing. Close does.
 	fctx, cancel := context.WithTimeout(r.ctx, r.opts.Timeout)
+	defer cancel()
 	call.err = r.fetch(fctx)
-	cancel()
-
-	r.mu.Lock()
-	r.inflight = nil
-	r.mu.Unlock()
-	close(call.done)
 	return call.err
 }
 
 func (r *remoteKeys) usable(now time.Time) bool {
 	f := r.fetched.Load()
-	return f != 0 && now.UnixNano()-f <= int64(r.opts.MaxStale)
+	return f != nil && now.Sub(*f) <= r.opts.MaxStale
 }
 
 // unavailable is the error for a token that no key can be had for: it
@@ -392,8 +405,8 @@ func (r *remoteKeys) health() KeysHealth {
 	if set := r.set.Load(); set != nil {
 		h.Keys = len(set.byID)
 	}
-	if f := r.fetched.Load(); f != 0 {
-		h.LastSuccess = time.Unix(0, f)
+	if f := r.fetched.Load(); f != nil {
+		h.LastSuccess = *f
 	}
 	r.mu.Lock()
 	h.LastFailure, h.LastError = r.failed, r.lastErr
@@ -469,7 +482,9 @@ func safeClient(client *http.Client, max int64) *http.Client {
 	})
 	next := client.CheckRedirect
 	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
-		if !secureURL(req.URL) {
+		// No downgrade: from https, every hop is https; plain http is only
+		// ever loopback to loopback.
+		if req.URL.Scheme != "https" && (via[0].URL.Scheme == "https" || !secureURL(req.URL)) {
 			return fmt.Errorf("ginauth: JWKS: refused a redirect to %s: keys are fetched over https only", req.URL.Redacted())
 		}
 		if next != nil {

@@ -1056,3 +1056,49 @@ func TestJWKSSlowerOlderFetchDoesNotUndoANewerOne(t *testing.T) {
 	eventually(t, 5*time.Second, "no refresh after the slow one", func() bool { return requests.Load() >= 4 })
 	wantPass(t, e, signJWKS(t, jwt.SigningMethodRS256, k.r2, "r2"))
 }
+
+// A fetch that panics (in a client's transport, say) lets those waiting for
+// it go, and the next request fetches again.
+func TestJWKSFetchThatPanicsDoesNotBlockTheNext(t *testing.T) {
+	k := jwksKeys()
+	s := newJWKSServer(t, jwkOf(t, k.r1, "r1", "RS256", "sig"))
+	var calls atomic.Int64
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	client := &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+		if calls.Add(1) == 2 {
+			panic("transport")
+		}
+		return tr.RoundTrip(r)
+	})}
+	v, _ := remoteValidator(t, s.url, ginauth.JWKSOptions{Client: client, Timeout: time.Second, RefreshInterval: time.Hour, UnknownKeyInterval: time.Millisecond})
+	s.setKeys(jwkOf(t, k.r1, "r1", "RS256", "sig"), jwkOf(t, k.r2, "r2", "RS256", "sig"))
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the fetch did not panic")
+			}
+		}()
+		validate(v, signJWKS(t, jwt.SigningMethodRS256, k.r2, "r2"))
+	}()
+	time.Sleep(5 * time.Millisecond) // past the UnknownKeyInterval
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := v.Validate(ctx, signJWKS(t, jwt.SigningMethodRS256, k.r2, "r2")); err != nil {
+		t.Fatalf("after a fetch that panicked: %v", err)
+	}
+}
+
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// MaxStale shorter than a refresh would let the keys go stale between two
+// refreshes that succeed: refused at startup.
+func TestJWKSMaxStaleCoversARefresh(t *testing.T) {
+	_, err := ginauth.NewJWT(ginauth.JWTConfig{Issuer: jwksIssuer, Audience: jwksAudience,
+		Keys: ginauth.JWKS("https://issuer.example/jwks.json", ginauth.JWKSOptions{RefreshInterval: time.Hour, Timeout: time.Second, MaxStale: 50 * time.Millisecond})})
+	if err == nil || !strings.Contains(err.Error(), "MaxStale (50ms) must be at least RefreshInterval plus Timeout (1h0m1s)") {
+		t.Errorf("NewJWT: %v", err)
+	}
+}

@@ -348,6 +348,20 @@ func checkKey(alg string, key any) (any, error) {
 
 // publicKey is the public half of a private key, or key itself.
 func publicKey(key any) any {
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		if k == nil {
+			return (*rsa.PublicKey)(nil) // which checkKey refuses, rather than a panic
+		}
+	case *ecdsa.PrivateKey:
+		if k == nil {
+			return (*ecdsa.PublicKey)(nil)
+		}
+	case ed25519.PrivateKey:
+		if len(k) != ed25519.PrivateKeySize {
+			return ed25519.PublicKey(nil)
+		}
+	}
 	if k, ok := key.(crypto.Signer); ok {
 		return k.Public()
 	}

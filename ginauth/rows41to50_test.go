@@ -188,6 +188,9 @@ func TestRow43MalformedKeysRefused(t *testing.T) {
 		{"RSA without modulus", ginauth.Key{Algorithm: "RS256", Key: &rsa.PublicKey{E: 65537}}, "needs an RSA key"},
 		{"nil RSA key", ginauth.Key{Algorithm: "RS256", Key: (*rsa.PublicKey)(nil)}, "needs an RSA key"},
 		{"nil EC key", ginauth.Key{Algorithm: "ES256", Key: (*ecdsa.PublicKey)(nil)}, "needs an ECDSA key"},
+		{"nil RSA private key", ginauth.Key{Algorithm: "RS256", Key: (*rsa.PrivateKey)(nil)}, "needs an RSA key"},
+		{"nil EC private key", ginauth.Key{Algorithm: "ES256", Key: (*ecdsa.PrivateKey)(nil)}, "needs an ECDSA key"},
+		{"short Ed25519 private key", ginauth.Key{Algorithm: "EdDSA", Key: ed25519.PrivateKey(make([]byte, 10))}, "needs an Ed25519 key"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ginauth.NewJWT(ginauth.JWTConfig{Issuer: testIssuer, Audience: testAudience, Keys: ginauth.StaticKeys(tc.key)})
@@ -362,6 +365,7 @@ func TestRow46RedirectToPlainHTTPRefused(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.Handle("/to-http", http.RedirectHandler("http://keys.example/jwks.json", http.StatusFound))
 	mux.Handle("/to-https", http.RedirectHandler("/jwks.json", http.StatusFound))
+	mux.Handle("/to-loopback-http", http.RedirectHandler(plain.url, http.StatusFound))
 	mux.HandleFunc("/jwks.json", func(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`{"keys":[` + string(jwkOf(t, k.r1, "r1", "RS256", "sig")) + `]}`))
 	})
@@ -391,6 +395,13 @@ func TestRow46RedirectToPlainHTTPRefused(t *testing.T) {
 		t.Errorf("Health: %+v, want the refused redirect as LastError", h)
 	}
 
+	// Nor to plain http on loopback: an https URL never downgrades.
+	v, _ = remoteValidator(t, secure.URL+"/to-loopback-http", opts)
+	wantUnavailable(t, v, jwksEngine(v), signJWKS(t, jwt.SigningMethodRS256, k.r1, "r1"))
+	if n := plain.count(); n != 0 {
+		t.Errorf("the JWK Set was fetched over plain http on loopback (%d requests)", n)
+	}
+
 	// A redirect that stays on https is followed.
 	v, _ = remoteValidator(t, secure.URL+"/to-https", opts)
 	wantPass(t, jwksEngine(v), signJWKS(t, jwt.SigningMethodRS256, k.r1, "r1"))
@@ -398,7 +409,7 @@ func TestRow46RedirectToPlainHTTPRefused(t *testing.T) {
 
 func TestRow47NoUsableKeysAnswer503(t *testing.T) {
 	k := jwksKeys()
-	opts := ginauth.JWKSOptions{Timeout: 500 * time.Millisecond, RefreshInterval: 40 * time.Millisecond, UnknownKeyInterval: 50 * time.Millisecond, MaxStale: 300 * time.Millisecond}
+	opts := ginauth.JWKSOptions{Timeout: 200 * time.Millisecond, RefreshInterval: 40 * time.Millisecond, UnknownKeyInterval: 50 * time.Millisecond, MaxStale: 300 * time.Millisecond}
 
 	t.Run("never fetched", func(t *testing.T) {
 		addr := freeAddr(t)
