@@ -136,10 +136,10 @@ type remoteKeys struct {
 	cancel    context.CancelFunc
 	stopped   chan struct{} // closed when the refresh loop has returned
 
-	set      atomic.Pointer[keySet] // nil before the first successful fetch
-	replaced atomic.Uint64          // times the set was replaced
+	set      atomic.Pointer[keySet]    // nil before the first successful fetch
+	replaced atomic.Uint64             // times the set was replaced
 	fetched  atomic.Pointer[time.Time] // the last successful fetch (monotonic: a clock step does not age the keys)
-	fetches  atomic.Uint64          // fetches started
+	fetches  atomic.Uint64             // fetches started
 
 	mu       sync.Mutex
 	started  bool // by a validator, whose Close stops the refreshes
