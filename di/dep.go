@@ -1,6 +1,7 @@
 package di
 
 import (
+	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -30,6 +31,15 @@ type Dependency interface {
 }
 
 func (d Dep[T]) dependency() use { return d.u }
+
+// Scheme is the security scheme d was declared with ([Scheme]), nil for
+// any other dependency.
+func (d Dep[T]) Scheme() SecurityScheme {
+	if d.u.d == nil {
+		return nil
+	}
+	return d.u.d.scheme
+}
 
 // Name is the name the dependency was declared with.
 func (d Dep[T]) Name() string {
@@ -87,6 +97,58 @@ func Security[T any](dep Dep[T], scopes ...string) Dep[T] {
 	return dep
 }
 
+// Optional returns dep for a place where authentication is optional (what
+// FastAPI's auto_error=False does for a whole scheme, for one use): when a
+// security scheme below dep finds no credential in the request, dep's value
+// there is its zero value (no user: nil), and nothing between the scheme and
+// dep runs. A credential that is present but bad still fails, and the scopes
+// required below are checked when there is one. The route registry marks
+// the requirement optional, which the docs show as "or no security at all".
+//
+// It panics when nothing below dep reads credentials.
+func Optional[T any](dep Dep[T]) Dep[T] {
+	mustDeclared("Optional", dep.u)
+	if !dep.u.d.credentials {
+		panic(fmt.Sprintf("di: Optional(%q): nothing under %q reads credentials (no security scheme), so none could be missing", dep.u.d.name, dep.u.d.name))
+	}
+	dep.u.optional = true
+	return dep
+}
+
+// MissingCredential marks answer, the error a security scheme gives a
+// request that has no credential for it (FastAPI's 401 "Not
+// authenticated"), so that [Optional] tells it from a credential that is
+// present but bad. It renders as answer does. Packages of schemes (see
+// ginauth) return it; applications rarely need to.
+func MissingCredential(answer error) error { return &missingCredential{answer} }
+
+type missingCredential struct{ answer error }
+
+func (m *missingCredential) Error() string { return m.answer.Error() }
+func (m *missingCredential) Unwrap() error { return m.answer }
+
+func isMissingCredential(err error) bool {
+	var m *missingCredential
+	return errors.As(err, &m)
+}
+
+// Provided declares a dependency whose value the router provides, with
+// [Provide]: what main builds and closes, such as a token validator or a
+// database pool, while the dependencies that use it are declared at package
+// level. Tests provide another value, or override it. A route that reaches
+// it on a router that does not provide it panics at registration.
+func Provided[T any](name string) Dep[T] {
+	d := declare(name, nil, func(s site) runFunc {
+		v, _ := s.provided.(T)
+		return func(_ *gin.Context, f *frame) error {
+			store(f, s.out, v)
+			return nil
+		}
+	}, newSlot[T])
+	d.provided = true
+	return Dep[T]{u: use{d: d}}
+}
+
 // SecurityScopes are the scopes required where [Scopes] is used: those of
 // every [Security] above it, outermost first, without repeats (FastAPI's
 // SecurityScopes). The value is shared by the requests of a route, so it
@@ -102,8 +164,9 @@ func NewSecurityScopes(scopes ...string) SecurityScopes {
 	return SecurityScopes{scopes: slices.Clone(scopes), joined: strings.Join(scopes, " ")}
 }
 
-// List returns the scopes (FastAPI's scopes).
-func (s SecurityScopes) List() []string { return slices.Clone(s.scopes) }
+// List returns the scopes (FastAPI's scopes), an empty list when none are
+// required.
+func (s SecurityScopes) List() []string { return append([]string{}, s.scopes...) }
 
 // String is the scopes joined by spaces, as in an OAuth 2.0 scope parameter
 // (FastAPI's scope_str).
@@ -136,10 +199,11 @@ var Scopes = Dep[SecurityScopes]{u: use{d: &decl{
 
 // use is one place where a declaration is used: what it needs there.
 type use struct {
-	d       *decl
-	scopes  []string // the scopes required at this place, beyond those above it
-	noCache bool
-	before  bool
+	d        *decl
+	scopes   []string // the scopes required at this place, beyond those above it
+	noCache  bool
+	before   bool
+	optional bool // a missing credential below makes the value zero here
 }
 
 // decl is a declared dependency, whatever its type: the typed constructors
@@ -147,19 +211,22 @@ type use struct {
 type decl struct {
 	name       string
 	deps       []use
-	scheme     SecurityScheme // set when the dependency reads credentials
-	usesScopes bool           // it, or something below it, reads scopes
-	resource   bool           // it returns a cleanup
+	scheme      SecurityScheme // set when the dependency reads credentials
+	usesScopes  bool           // it, or something below it, reads scopes
+	credentials bool           // it, or something below it, is a security scheme
+	resource    bool           // it returns a cleanup
+	provided    bool           // its value comes from the router: see Provided
 	slot       func() cell
 	compile    func(site) runFunc
 }
 
 // site is where the compiler placed one step of a plan.
 type site struct {
-	in     []int    // slots of the arguments
-	out    int      // slot of the result
-	scopes []string // effective scopes at this place
-	before bool     // cleanup before the response
+	in       []int    // slots of the arguments
+	out      int      // slot of the result
+	scopes   []string // effective scopes at this place
+	before   bool     // cleanup before the response
+	provided any      // the value of a Provided dependency
 }
 
 // runFunc computes one dependency into its slot of the frame.
@@ -177,6 +244,7 @@ func declare(name string, deps []use, compile func(site) runFunc, slot func() ce
 		if u.d.usesScopes || len(u.scopes) > 0 {
 			d.usesScopes = true
 		}
+		d.credentials = d.credentials || u.d.credentials
 	}
 	return d
 }

@@ -8,10 +8,22 @@
 //	var currentUser = di.Func1("currentUser", token, findUser)
 //	var page = di.Query[Page]()                           // the query string, validated
 //
-// A handler names what it needs and gets typed values, not a bag of keys:
+// A handler names what it needs and gets typed values, not a bag of keys,
+// and returns its answer or an error, as a FastAPI path function does:
 //
 //	api := di.NewRouter(engine)
-//	api.GET("/items", di.Handle2(currentUser, page, listItems))
+//	api.GET("/items", di.JSON2(currentUser, page, listItems))
+//	api.POST("/items", di.JSON2(currentUser, di.Body[Item](), createItem), di.Status(http.StatusCreated))
+//
+// [JSON] and JSON1..8 write the value as JSON (the route registry records
+// its type, for the docs); an error is answered by the router's renderer and
+// reaches every cleanup. [Handle] and Handle1..8 keep handlers that write
+// their own response. Up to eight dependencies are taken as they are;
+// beyond, group some in a dependency of their own.
+//
+// A value that main makes (a token validator, a database pool) is declared
+// with [Provided] and given to the router with [Provide], so that what uses
+// it can be declared at package level and tests can give another.
 //
 // # Resolution
 //
@@ -23,7 +35,9 @@
 //
 // [Security] requires scopes at one place; they reach every dependency below
 // it, never its siblings. [Scopes] yields them to whoever asks, and security
-// schemes ([Scheme]) enforce and document them.
+// schemes ([Scheme]) enforce and document them. [Optional] makes
+// authentication optional at one place: no credential, and the value there
+// is nil.
 //
 // A [Resource] returns a [Cleanup]; cleanups run in reverse order once the
 // handler has returned, also after an error, an abort or a panic, and see the
@@ -60,5 +74,7 @@
 // ([Handler.HandlerFunc]); plain gin handlers registered through a [Router]
 // with [Handle] read the route's values with [Get]. Dependencies can be set on
 // the router ([Dependencies]), a [Router.Group] or a route ([Router.With]),
-// and replaced in tests with [Override], per router.
+// and replaced in tests with [Override], per router. Gin middleware goes
+// where gin users put it: [Router.Use] on a router or group, [Middleware] on
+// a route, run in gin's order before the route's dependencies.
 package di

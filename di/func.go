@@ -19,50 +19,6 @@ func Func[T any](name string, fn func(c *gin.Context) (T, error)) Dep[T] {
 	})
 }
 
-// Func1 declares a dependency computed from one other dependency.
-func Func1[A, T any](name string, a Dep[A], fn func(c *gin.Context, a A) (T, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u}, false, fn == nil, func(s site) runFunc {
-		ia := s.in[0]
-		return func(c *gin.Context, f *frame) error {
-			v, err := fn(c, load[A](f, ia))
-			return put(f, s, v, nil, err)
-		}
-	})
-}
-
-// Func2 declares a dependency computed from two other dependencies.
-func Func2[A, B, T any](name string, a Dep[A], b Dep[B], fn func(c *gin.Context, a A, b B) (T, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u}, false, fn == nil, func(s site) runFunc {
-		ia, ib := s.in[0], s.in[1]
-		return func(c *gin.Context, f *frame) error {
-			v, err := fn(c, load[A](f, ia), load[B](f, ib))
-			return put(f, s, v, nil, err)
-		}
-	})
-}
-
-// Func3 declares a dependency computed from three other dependencies.
-func Func3[A, B, C, T any](name string, a Dep[A], b Dep[B], c Dep[C], fn func(c *gin.Context, a A, b B, cc C) (T, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u, c.u}, false, fn == nil, func(s site) runFunc {
-		ia, ib, ic := s.in[0], s.in[1], s.in[2]
-		return func(c *gin.Context, f *frame) error {
-			v, err := fn(c, load[A](f, ia), load[B](f, ib), load[C](f, ic))
-			return put(f, s, v, nil, err)
-		}
-	})
-}
-
-// Func4 declares a dependency computed from four other dependencies.
-func Func4[A, B, C, D, T any](name string, a Dep[A], b Dep[B], c Dep[C], d Dep[D], fn func(c *gin.Context, a A, b B, cc C, d D) (T, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u, c.u, d.u}, false, fn == nil, func(s site) runFunc {
-		ia, ib, ic, id := s.in[0], s.in[1], s.in[2], s.in[3]
-		return func(c *gin.Context, f *frame) error {
-			v, err := fn(c, load[A](f, ia), load[B](f, ib), load[C](f, ic), load[D](f, id))
-			return put(f, s, v, nil, err)
-		}
-	})
-}
-
 // Cleanup releases what a [Resource] acquired. It receives the request's
 // error: nil on success, else the error that ended the request (a
 // dependency's error, the last of the handler's c.Errors, or one matching
@@ -92,50 +48,6 @@ func Resource[T any](name string, fn func(c *gin.Context) (T, Cleanup, error)) D
 	})
 }
 
-// Resource1 declares a [Resource] acquired from one other dependency.
-func Resource1[A, T any](name string, a Dep[A], fn func(c *gin.Context, a A) (T, Cleanup, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u}, true, fn == nil, func(s site) runFunc {
-		ia := s.in[0]
-		return func(c *gin.Context, f *frame) error {
-			v, cl, err := fn(c, load[A](f, ia))
-			return put(f, s, v, cl, err)
-		}
-	})
-}
-
-// Resource2 declares a [Resource] acquired from two other dependencies.
-func Resource2[A, B, T any](name string, a Dep[A], b Dep[B], fn func(c *gin.Context, a A, b B) (T, Cleanup, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u}, true, fn == nil, func(s site) runFunc {
-		ia, ib := s.in[0], s.in[1]
-		return func(c *gin.Context, f *frame) error {
-			v, cl, err := fn(c, load[A](f, ia), load[B](f, ib))
-			return put(f, s, v, cl, err)
-		}
-	})
-}
-
-// Resource3 declares a [Resource] acquired from three other dependencies.
-func Resource3[A, B, C, T any](name string, a Dep[A], b Dep[B], c Dep[C], fn func(c *gin.Context, a A, b B, cc C) (T, Cleanup, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u, c.u}, true, fn == nil, func(s site) runFunc {
-		ia, ib, ic := s.in[0], s.in[1], s.in[2]
-		return func(c *gin.Context, f *frame) error {
-			v, cl, err := fn(c, load[A](f, ia), load[B](f, ib), load[C](f, ic))
-			return put(f, s, v, cl, err)
-		}
-	})
-}
-
-// Resource4 declares a [Resource] acquired from four other dependencies.
-func Resource4[A, B, C, D, T any](name string, a Dep[A], b Dep[B], c Dep[C], d Dep[D], fn func(c *gin.Context, a A, b B, cc C, d D) (T, Cleanup, error)) Dep[T] {
-	return declareValue[T](name, []use{a.u, b.u, c.u, d.u}, true, fn == nil, func(s site) runFunc {
-		ia, ib, ic, id := s.in[0], s.in[1], s.in[2], s.in[3]
-		return func(c *gin.Context, f *frame) error {
-			v, cl, err := fn(c, load[A](f, ia), load[B](f, ib), load[C](f, ic), load[D](f, id))
-			return put(f, s, v, cl, err)
-		}
-	})
-}
-
 // Scheme declares a security scheme as a dependency: fn reads the credential
 // from the request, and scheme describes it. The route registry lists the
 // scheme, with the scopes required above it, for every route that reaches it;
@@ -151,6 +63,7 @@ func Scheme[T any](scheme SecurityScheme, fn func(c *gin.Context) (T, error)) De
 	d := Func(scheme.SchemeName(), fn).u.d
 	d.scheme = scheme
 	d.usesScopes = true
+	d.credentials = true
 	return Dep[T]{u: use{d: d}}
 }
 

@@ -2,6 +2,8 @@ package di
 
 import (
 	"fmt"
+	"net/http"
+	"reflect"
 	"sync"
 
 	"github.com/gin-gonic/gin"
@@ -12,9 +14,13 @@ import (
 // records the route; or turn it into a plain gin.HandlerFunc with
 // [Handler.HandlerFunc].
 type Handler struct {
-	deps    []use
-	bind    func(in []int) func(c *gin.Context, f *frame)
+	deps []use
+	// bind makes the handler of a route, given the slots of its
+	// dependencies and the route's success status.
+	bind    func(in []int, status int) func(c *gin.Context, f *frame) error
 	publish bool
+	result  reflect.Type // what a JSON handler returns; nil for the others
+	status  int          // a JSON handler's default success status
 
 	once sync.Once
 	fn   gin.HandlerFunc
@@ -24,7 +30,7 @@ type Handler struct {
 // gin directly: its dependencies are resolved for each request, with no router
 // dependencies and no overrides, and errors rendered by [RenderDetail].
 func (h *Handler) HandlerFunc() gin.HandlerFunc {
-	h.once.Do(func() { h.fn = compile(nil, h, compileConfig{}).serve })
+	h.once.Do(func() { h.fn = compile(nil, h, h.status, compileConfig{}).serve })
 	return h.fn
 }
 
@@ -32,6 +38,13 @@ func (h *Handler) HandlerFunc() gin.HandlerFunc {
 // read the values of the route's dependencies (router, group and route
 // dependencies) with [Get]: the way to move one route at a time to gindepends.
 // They are not a gin chain: c.Next() in one of them does not run the next.
+//
+// Handle and Handle1..8 are for handlers that write the response
+// themselves; prefer [JSON] and JSON1..8 otherwise. Such a handler reports a
+// failure the gin way, with c.Error(err) or by aborting with an error
+// status (c.AbortWithStatusJSON(409, ...)): the cleanups then see it (the
+// error, or [ErrAborted]), so that a [Resource] rolls back. A handler that
+// writes c.JSON(500, ...) and returns has, as far as gin knows, succeeded.
 func Handle(handlers ...gin.HandlerFunc) *Handler {
 	chain := append([]gin.HandlerFunc(nil), handlers...)
 	for i, h := range chain {
@@ -39,62 +52,85 @@ func Handle(handlers ...gin.HandlerFunc) *Handler {
 			panic(fmt.Sprintf("di: Handle: handler %d is nil", i+1))
 		}
 	}
-	return &Handler{publish: true, bind: func([]int) func(*gin.Context, *frame) {
-		return func(c *gin.Context, _ *frame) {
+	return &Handler{publish: true, bind: func([]int, int) func(*gin.Context, *frame) error {
+		return func(c *gin.Context, _ *frame) error {
 			for _, h := range chain {
 				if c.IsAborted() {
-					return
+					return nil
 				}
 				h(c)
 			}
+			return nil
 		}
 	}}
 }
 
-// Handle1 adapts a handler that takes one dependency.
-func Handle1[A any](a Dep[A], fn func(c *gin.Context, a A)) *Handler {
-	return newHandler([]use{a.u}, fn == nil, func(in []int) func(*gin.Context, *frame) {
-		ia := in[0]
-		return func(c *gin.Context, f *frame) { fn(c, load[A](f, ia)) }
+// NoContent is what a JSON handler returns when its answer has no body: the
+// route answers 204 (or its [Status]) with nothing in it.
+type NoContent struct{}
+
+// JSON adapts a handler that returns its answer, as a FastAPI path function
+// does, here with no dependencies; JSON1..8 take one to eight.
+//
+// A value is written as JSON with the route's success status: 200 by
+// default (204, with no body, for [NoContent]), or what the route's [Status]
+// option says. An error goes the way of a dependency's: the router's error
+// renderer answers it (an [*HTTPError] with its status and detail, anything
+// else a 500 that says nothing of it), and every cleanup sees it, so that a
+// [Resource] rolls back. The route registry records Out, for the docs'
+// response model.
+func JSON[Out any](fn func(c *gin.Context) (Out, error)) *Handler {
+	return newJSONHandler("JSON", nil, fn == nil, func([]int) func(*gin.Context, *frame) (Out, error) {
+		return func(c *gin.Context, _ *frame) (Out, error) { return fn(c) }
 	})
 }
 
-// Handle2 adapts a handler that takes two dependencies.
-func Handle2[A, B any](a Dep[A], b Dep[B], fn func(c *gin.Context, a A, b B)) *Handler {
-	return newHandler([]use{a.u, b.u}, fn == nil, func(in []int) func(*gin.Context, *frame) {
-		ia, ib := in[0], in[1]
-		return func(c *gin.Context, f *frame) { fn(c, load[A](f, ia), load[B](f, ib)) }
-	})
-}
-
-// Handle3 adapts a handler that takes three dependencies.
-func Handle3[A, B, C any](a Dep[A], b Dep[B], c Dep[C], fn func(c *gin.Context, a A, b B, cc C)) *Handler {
-	return newHandler([]use{a.u, b.u, c.u}, fn == nil, func(in []int) func(*gin.Context, *frame) {
-		ia, ib, ic := in[0], in[1], in[2]
-		return func(c *gin.Context, f *frame) { fn(c, load[A](f, ia), load[B](f, ib), load[C](f, ic)) }
-	})
-}
-
-// Handle4 adapts a handler that takes four dependencies.
-func Handle4[A, B, C, D any](a Dep[A], b Dep[B], c Dep[C], d Dep[D], fn func(c *gin.Context, a A, b B, cc C, d D)) *Handler {
-	return newHandler([]use{a.u, b.u, c.u, d.u}, fn == nil, func(in []int) func(*gin.Context, *frame) {
-		ia, ib, ic, id := in[0], in[1], in[2], in[3]
-		return func(c *gin.Context, f *frame) {
-			fn(c, load[A](f, ia), load[B](f, ib), load[C](f, ic), load[D](f, id))
+func newJSONHandler[Out any](what string, deps []use, nilFn bool, bind func([]int) func(*gin.Context, *frame) (Out, error)) *Handler {
+	h := newHandler(what, deps, nilFn, nil)
+	h.result = reflect.TypeFor[Out]()
+	_, noContent := any(*new(Out)).(NoContent)
+	h.status = http.StatusOK
+	if noContent {
+		h.status = http.StatusNoContent
+	}
+	h.bind = func(in []int, status int) func(*gin.Context, *frame) error {
+		call := bind(in)
+		return func(c *gin.Context, f *frame) error {
+			out, err := call(c, f)
+			switch {
+			case err != nil:
+				return err
+			case noContent || !bodyAllowed(status):
+				c.Status(status)
+			default:
+				c.JSON(status, out)
+			}
+			return nil
 		}
-	})
+	}
+	return h
 }
 
-func newHandler(deps []use, nilFn bool, bind func([]int) func(*gin.Context, *frame)) *Handler {
+func newHandler(what string, deps []use, nilFn bool, bind func([]int) func(*gin.Context, *frame)) *Handler {
 	if nilFn {
-		panic(fmt.Sprintf("di: Handle%d: the handler function is nil", len(deps)))
+		panic(fmt.Sprintf("di: %s: the handler function is nil", what))
 	}
 	for i, u := range deps {
 		if u.d == nil {
-			panic(fmt.Sprintf("di: Handle%d: argument %d is a zero di.Dep; declare it (di.Func, di.Resource, a binding or a scheme) before it is used", len(deps), i+1))
+			panic(fmt.Sprintf("di: %s: argument %d is a zero di.Dep; declare it (di.Func, di.Resource, a binding or a scheme) before it is used", what, i+1))
 		}
 	}
-	return &Handler{deps: deps, bind: bind}
+	h := &Handler{deps: deps}
+	if bind != nil {
+		h.bind = func(in []int, _ int) func(*gin.Context, *frame) error {
+			call := bind(in)
+			return func(c *gin.Context, f *frame) error {
+				call(c, f)
+				return nil
+			}
+		}
+	}
+	return h
 }
 
 type frameKey struct{}

@@ -21,7 +21,7 @@ import (
 type plan struct {
 	steps    []step
 	slots    []func() cell
-	handler  func(c *gin.Context, f *frame)
+	handler  func(c *gin.Context, f *frame) error
 	render   ErrorRenderer
 	buffered bool          // a cleanup runs before the response: buffer it
 	publish  bool          // plain handlers read values with Get: keep the frame on the context
@@ -34,6 +34,10 @@ type step struct {
 	run runFunc
 	in  []int
 	out int
+	// Within an Optional place (see Optional): a missing credential here
+	// makes the value absent rather than ending the request; and at the
+	// place itself (root), an absent input makes the value zero.
+	optional, root bool
 }
 
 // cell is one typed slot of a frame.
@@ -86,6 +90,8 @@ type frame struct {
 	cells        []cell
 	failed       []bool       // slots not computed because of a validation error below them
 	invalid      []FieldError // the request's validation errors so far
+	absent       []bool       // slots not computed because a credential is missing below them, under Optional
+	anyAbsent    bool
 	cleanups     []pendingCleanup
 	buf          *bufferedWriter
 	errorsBefore int // len(c.Errors) when the route began
@@ -98,6 +104,27 @@ type pendingCleanup struct {
 
 func (f *frame) deferCleanup(before bool, fn Cleanup) {
 	f.cleanups = append(f.cleanups, pendingCleanup{fn: fn, before: before})
+}
+
+// absentIn reports whether s has an absent input, and marks its own value
+// absent too; at an Optional place, its value is then the zero value.
+func (f *frame) absentIn(s *step) bool {
+	for _, i := range s.in {
+		if f.absent[i] {
+			f.markAbsent(s)
+			return true
+		}
+	}
+	return false
+}
+
+func (f *frame) markAbsent(s *step) {
+	if s.root {
+		f.cells[s.out].clear() // the zero value: no user, no token
+		return
+	}
+	f.absent[s.out] = true
+	f.anyAbsent = true
 }
 
 func (f *frame) anyFailed(in []int) bool {
@@ -121,6 +148,10 @@ func (f *frame) reset() {
 			f.invalid = nil // do not keep a huge request's memory in the pool
 		}
 	}
+	if f.anyAbsent {
+		clear(f.absent)
+		f.anyAbsent = false
+	}
 	clear(f.cleanups)
 	f.cleanups = f.cleanups[:0]
 }
@@ -129,7 +160,7 @@ func (p *plan) acquire() *frame {
 	if f, ok := p.pool.Get().(*frame); ok {
 		return f
 	}
-	f := &frame{plan: p, cells: make([]cell, len(p.slots)), failed: make([]bool, len(p.slots))}
+	f := &frame{plan: p, cells: make([]cell, len(p.slots)), failed: make([]bool, len(p.slots)), absent: make([]bool, len(p.slots))}
 	for i, mk := range p.slots {
 		f.cells[i] = mk()
 	}
@@ -151,12 +182,12 @@ func (p *plan) serve(c *gin.Context) {
 	// No recover: a panic keeps its stack on its way to gin's Recovery; the
 	// deferred cleanups still run, and see ErrPanic.
 	defer func() { p.finish(c, f, completed, failure) }()
-	switch failure = p.resolve(c, f); {
-	case failure == errAborted: // a dependency answered the request itself
-	case failure != nil:
+	failure = p.resolve(c, f)
+	if failure == nil {
+		failure = p.handler(c, f)
+	}
+	if failure != nil && failure != errAborted { // aborted: a dependency answered the request itself
 		p.fail(c, failure)
-	default:
-		p.handler(c, f)
 	}
 	completed = true
 }
@@ -175,7 +206,14 @@ func (p *plan) resolve(c *gin.Context, f *frame) error {
 			f.failed[s.out] = true
 			continue
 		}
+		if f.anyAbsent && f.absentIn(s) {
+			continue
+		}
 		if err := s.run(c, f); err != nil {
+			if s.optional && isMissingCredential(err) {
+				f.markAbsent(s)
+				continue
+			}
 			var ve *ValidationError
 			if !errors.As(err, &ve) || len(ve.Errors) == 0 {
 				return err
@@ -289,6 +327,7 @@ func runCleanup(fn Cleanup, err error) (failed error) {
 // compiler turns declarations into a plan.
 type compiler struct {
 	overrides map[*decl]use
+	provided  map[*decl]any
 	plan      *plan
 	cached    map[cacheKey]int
 	before    []bool // per slot: its subtree holds a cleanup that runs before the response
@@ -298,13 +337,14 @@ type compiler struct {
 // cacheKey is FastAPI's: the declaration, and the scopes where it uses them.
 // The key is the original's when an override stands in for it.
 type cacheKey struct {
-	d      *decl
-	scopes string
-	before bool
+	d        *decl
+	scopes   string
+	before   bool
+	optional bool // under Optional, where it reads credentials
 }
 
-func keyOf(u use, scopes []string) cacheKey {
-	key := cacheKey{d: u.d, before: u.before}
+func keyOf(u use, scopes []string, optional bool) cacheKey {
+	key := cacheKey{d: u.d, before: u.before, optional: optional && u.d.credentials}
 	if u.d.usesScopes {
 		sorted := slices.Clone(scopes)
 		slices.Sort(sorted)
@@ -316,20 +356,23 @@ func keyOf(u use, scopes []string) cacheKey {
 // compileConfig is what a route's plan depends on besides its graph.
 type compileConfig struct {
 	overrides map[*decl]use
+	provided  map[*decl]any // the values of Provided dependencies
 	render    ErrorRenderer
 	publish   bool // keep every frame on its context, for Get
 }
 
 // compile builds the plan of a route whose dependencies are routeDeps (values
-// discarded) and then h's. It panics on wiring mistakes, which exist from
-// startup on: a cycle brought in by an override, a cleanup that would outlive
-// what it uses.
-func compile(routeDeps []use, h *Handler, cfg compileConfig) *plan {
+// discarded) and then h's, answering with status when h returns its answer.
+// It panics on wiring mistakes, which exist from startup on: a cycle brought
+// in by an override, a cleanup that would outlive what it uses, a Provided
+// dependency the router does not provide.
+func compile(routeDeps []use, h *Handler, status int, cfg compileConfig) *plan {
 	if cfg.render == nil {
 		cfg.render = RenderDetail
 	}
 	cp := &compiler{
 		overrides: cfg.overrides,
+		provided:  cfg.provided,
 		plan:      &plan{render: cfg.render, publish: h.publish || cfg.publish},
 		cached:    map[cacheKey]int{},
 	}
@@ -337,20 +380,24 @@ func compile(routeDeps []use, h *Handler, cfg compileConfig) *plan {
 		cp.plan.index = map[*decl]int{}
 	}
 	for _, u := range routeDeps {
-		cp.visit(u, nil)
+		cp.visit(u, nil, false)
 	}
 	in := make([]int, len(h.deps))
 	for i, u := range h.deps {
-		in[i], _ = cp.visit(u, nil)
+		in[i], _ = cp.visit(u, nil, false)
 	}
-	cp.plan.handler = h.bind(in)
+	cp.plan.handler = h.bind(in, status)
 	cp.plan.steps = slices.Clip(cp.plan.steps)
 	return cp.plan
 }
 
-func (cp *compiler) visit(u use, above []string) (out int, before bool) {
+// visit places u, under the scopes above it, within an Optional place or
+// not, and returns the slot of its value.
+func (cp *compiler) visit(u use, above []string, optional bool) (out int, before bool) {
 	scopes := union(slices.Clone(above), u.scopes)
-	key := keyOf(u, scopes) // an override keeps the key of what it replaces
+	root := u.optional && !optional
+	optional = optional || u.optional
+	key := keyOf(u, scopes, optional) // an override keeps the key of what it replaces
 	d, noCache, cleanBefore := u.d, u.noCache, u.before
 	if r, ok := cp.overrides[u.d]; ok {
 		d = r.d
@@ -368,7 +415,7 @@ func (cp *compiler) visit(u use, above []string) (out int, before bool) {
 	in := make([]int, len(d.deps))
 	for i, child := range d.deps {
 		var childBefore bool
-		in[i], childBefore = cp.visit(child, scopes)
+		in[i], childBefore = cp.visit(child, scopes, optional)
 		if childBefore && d.resource && !cleanBefore {
 			panic(fmt.Sprintf("di: %q cleans up after the response but uses %q, whose cleanup runs before it; mark %q BeforeResponse too", d.name, d.deps[i].d.name, d.name))
 		}
@@ -382,7 +429,15 @@ func (cp *compiler) visit(u use, above []string) (out int, before bool) {
 	if d.slot().holdsPointers() {
 		p.clears = append(p.clears, out)
 	}
-	p.steps = append(p.steps, step{run: d.compile(site{in: in, out: out, scopes: scopes, before: cleanBefore}), in: in, out: out})
+	st := site{in: in, out: out, scopes: scopes, before: cleanBefore}
+	if d.provided {
+		v, ok := cp.provided[d]
+		if !ok {
+			panic(fmt.Sprintf("di: %q is a value the router provides, and this router does not: di.NewRouter(engine, di.Provide(%s, value)), or override it", d.name, d.name))
+		}
+		st.provided = v
+	}
+	p.steps = append(p.steps, step{run: d.compile(st), in: in, out: out, optional: optional && d.credentials, root: root})
 	if cleanBefore && d.resource {
 		p.buffered = true
 		before = true

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"path"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -38,6 +39,27 @@ func RenderErrors(render ErrorRenderer) Option {
 	return func(r *Router) { r.reg.cfg.render = render }
 }
 
+// Provide gives the value of dep, a [Provided] dependency, to every route of
+// the router: di.Provide(tokens, validator). The value must be assignable
+// to T (an implementation of an interface T, say); Provide panics
+// otherwise, and when dep was not declared with Provided.
+func Provide[T, V any](dep Dep[T], value V) Option {
+	mustDeclared("Provide", dep.u)
+	if !dep.u.d.provided {
+		panic(fmt.Sprintf("di: Provide(%q): only a dependency declared with di.Provided takes a value from the router", dep.u.d.name))
+	}
+	v, ok := any(value).(T)
+	if !ok {
+		panic(fmt.Sprintf("di: Provide(%q): a %T is not a %v", dep.u.d.name, value, reflect.TypeFor[T]()))
+	}
+	return func(r *Router) {
+		if r.reg.cfg.provided == nil {
+			r.reg.cfg.provided = map[*decl]any{}
+		}
+		r.reg.cfg.provided[dep.u.d] = v
+	}
+}
+
 // PublishValues keeps each request's values on its gin context, so that
 // any gin handler or middleware of the request reads them with [Get], also
 // after c.Next() returns (to log the current user, say). It costs an
@@ -60,27 +82,86 @@ func NewRouter(routes gin.IRouter, opts ...Option) *Router {
 }
 
 // Group returns a router for the routes under relativePath, which run deps
-// after those of r (FastAPI's APIRouter(dependencies=[...])).
+// after those of r (FastAPI's APIRouter(dependencies=[...])), and r's gin
+// middleware, then the group's own ([Router.Use]).
 func (r *Router) Group(relativePath string, deps ...Dependency) *Router {
 	return &Router{reg: r.reg, routes: r.routes.Group(relativePath), deps: concat(r.deps, uses(deps))}
 }
 
 // With returns a router for routes that run deps after those of r, at the
 // same path (a route's own dependencies=[...]): r.With(verifyKey).GET(...).
+// Middleware added to it with [Router.Use] stays its own.
 func (r *Router) With(deps ...Dependency) *Router {
-	return &Router{reg: r.reg, routes: r.routes, deps: concat(r.deps, uses(deps))}
+	return &Router{reg: r.reg, routes: r.routes.Group(""), deps: concat(r.deps, uses(deps))}
+}
+
+// Use adds gin middleware to the routes registered on r from now on, as
+// gin's Use does (on an engine, to all of them, gin's own 404s included).
+// For a request, gin runs the engine's middleware, then the groups', then a
+// route's own ([Middleware]), then the route's dependencies and handler.
+func (r *Router) Use(middleware ...gin.HandlerFunc) *Router {
+	for i, mw := range middleware {
+		if mw == nil {
+			panic(fmt.Sprintf("di: Use: middleware %d is nil", i+1))
+		}
+	}
+	r.routes.Use(middleware...)
+	return r
+}
+
+// RouteOption configures one route: [Status], [Middleware].
+type RouteOption func(*routeOptions)
+
+type routeOptions struct {
+	status     int
+	middleware []gin.HandlerFunc
+}
+
+// Status sets the success status of a route whose handler returns its
+// answer ([JSON]): http.StatusCreated for a POST that creates, say. A
+// handler that writes its own response sets its own status; Status on its
+// route panics.
+func Status(code int) RouteOption {
+	if code < 200 || code > 299 {
+		panic(fmt.Sprintf("di: Status(%d): a success status is 2xx; errors are returned, and rendered by the router", code))
+	}
+	return func(o *routeOptions) { o.status = code }
+}
+
+// Middleware runs gin middleware for one route, after the engine's and the
+// groups', before the route's dependencies (gin's r.GET(path, mw, handler)).
+func Middleware(middleware ...gin.HandlerFunc) RouteOption {
+	for i, mw := range middleware {
+		if mw == nil {
+			panic(fmt.Sprintf("di: Middleware: middleware %d is nil", i+1))
+		}
+	}
+	return func(o *routeOptions) { o.middleware = append(o.middleware, middleware...) }
 }
 
 // Handle registers h for method and relativePath. The route's dependency
 // graph is compiled now: wiring mistakes panic here, not on a request.
-func (r *Router) Handle(method, relativePath string, h *Handler) {
+func (r *Router) Handle(method, relativePath string, h *Handler, opts ...RouteOption) {
 	if h == nil {
-		panic(fmt.Sprintf("di: %s %s: nil handler; make one with di.Handle or di.Handle1..4", method, relativePath))
+		panic(fmt.Sprintf("di: %s %s: nil handler; make one with di.JSON, di.Handle or their numbered forms", method, relativePath))
 	}
-	rt := &route{deps: r.deps, handler: h, info: Route{
+	var o routeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	status := h.status
+	if o.status != 0 {
+		if h.result == nil {
+			panic(fmt.Sprintf("di: %s %s: di.Status is for handlers that return their answer (di.JSON...); this one writes its own", method, relativePath))
+		}
+		status = o.status
+	}
+	rt := &route{deps: r.deps, handler: h, status: status, info: Route{
 		Method:   method,
 		Path:     joinPaths(basePath(r.routes), relativePath),
 		Security: securityOf(concat(r.deps, h.deps)),
+		Status:   status,
+		Result:   h.result,
 	}}
 	for _, req := range rt.info.Security {
 		if sc, ok := req.Scheme.(interface{ CheckScopes([]string) error }); ok {
@@ -89,32 +170,43 @@ func (r *Router) Handle(method, relativePath string, h *Handler) {
 			}
 		}
 	}
-	r.reg.add(rt, func() { r.routes.Handle(method, relativePath, rt.serve) })
+	handlers := append(slices.Clip(o.middleware), rt.serve)
+	r.reg.add(rt, func() { r.routes.Handle(method, relativePath, handlers...) })
 }
 
 // GET registers h for GET requests to relativePath.
-func (r *Router) GET(relativePath string, h *Handler) { r.Handle(http.MethodGet, relativePath, h) }
+func (r *Router) GET(relativePath string, h *Handler, opts ...RouteOption) {
+	r.Handle(http.MethodGet, relativePath, h, opts...)
+}
 
 // POST registers h for POST requests to relativePath.
-func (r *Router) POST(relativePath string, h *Handler) { r.Handle(http.MethodPost, relativePath, h) }
+func (r *Router) POST(relativePath string, h *Handler, opts ...RouteOption) {
+	r.Handle(http.MethodPost, relativePath, h, opts...)
+}
 
 // PUT registers h for PUT requests to relativePath.
-func (r *Router) PUT(relativePath string, h *Handler) { r.Handle(http.MethodPut, relativePath, h) }
+func (r *Router) PUT(relativePath string, h *Handler, opts ...RouteOption) {
+	r.Handle(http.MethodPut, relativePath, h, opts...)
+}
 
 // PATCH registers h for PATCH requests to relativePath.
-func (r *Router) PATCH(relativePath string, h *Handler) { r.Handle(http.MethodPatch, relativePath, h) }
+func (r *Router) PATCH(relativePath string, h *Handler, opts ...RouteOption) {
+	r.Handle(http.MethodPatch, relativePath, h, opts...)
+}
 
 // DELETE registers h for DELETE requests to relativePath.
-func (r *Router) DELETE(relativePath string, h *Handler) {
-	r.Handle(http.MethodDelete, relativePath, h)
+func (r *Router) DELETE(relativePath string, h *Handler, opts ...RouteOption) {
+	r.Handle(http.MethodDelete, relativePath, h, opts...)
 }
 
 // HEAD registers h for HEAD requests to relativePath.
-func (r *Router) HEAD(relativePath string, h *Handler) { r.Handle(http.MethodHead, relativePath, h) }
+func (r *Router) HEAD(relativePath string, h *Handler, opts ...RouteOption) {
+	r.Handle(http.MethodHead, relativePath, h, opts...)
+}
 
 // OPTIONS registers h for OPTIONS requests to relativePath.
-func (r *Router) OPTIONS(relativePath string, h *Handler) {
-	r.Handle(http.MethodOptions, relativePath, h)
+func (r *Router) OPTIONS(relativePath string, h *Handler, opts ...RouteOption) {
+	r.Handle(http.MethodOptions, relativePath, h, opts...)
 }
 
 // Routes lists the routes registered through the router and its groups, in
@@ -160,14 +252,23 @@ type Route struct {
 	// Security lists the schemes the route's dependencies reach, merged by
 	// scheme name in FastAPI's order (router, groups, route, handler; depth
 	// first), each with the scopes required above it, unioned in first-seen
-	// order. All of them are required.
+	// order. All of them are required, but those marked Optional.
 	Security []SecurityRequirement
+	// Status is the success status of a handler that returns its answer
+	// ([JSON]); 0 for one that writes its own response.
+	Status int
+	// Result is the type such a handler returns, for the docs' response
+	// model; nil for the others.
+	Result reflect.Type
 }
 
 // SecurityRequirement is one scheme a route requires, with its scopes.
 type SecurityRequirement struct {
 	Scheme SecurityScheme
 	Scopes []string
+	// Optional: the route reaches the scheme only under [Optional], and
+	// answers without a credential for it.
+	Optional bool
 }
 
 type registry struct {
@@ -180,6 +281,7 @@ type route struct {
 	info    Route
 	deps    []use
 	handler *Handler
+	status  int
 	plan    atomic.Pointer[plan]
 }
 
@@ -190,7 +292,7 @@ func (rt *route) serve(c *gin.Context) { rt.plan.Load().serve(c) }
 func (reg *registry) add(rt *route, register func()) {
 	reg.mu.Lock()
 	defer reg.mu.Unlock()
-	rt.plan.Store(compile(rt.deps, rt.handler, reg.cfg))
+	rt.plan.Store(compile(rt.deps, rt.handler, rt.status, reg.cfg))
 	register()
 	reg.routes = append(reg.routes, rt)
 }
@@ -206,7 +308,7 @@ func (reg *registry) setOverrides(change func(map[*decl]use)) {
 	change(cfg.overrides)
 	plans := make([]*plan, len(reg.routes))
 	for i, rt := range reg.routes {
-		plans[i] = compile(rt.deps, rt.handler, cfg)
+		plans[i] = compile(rt.deps, rt.handler, rt.status, cfg)
 	}
 	reg.cfg = cfg
 	for i, rt := range reg.routes {
@@ -219,10 +321,11 @@ func (reg *registry) setOverrides(change func(map[*decl]use)) {
 func securityOf(deps []use) []SecurityRequirement {
 	var reqs []SecurityRequirement
 	seen := map[cacheKey]bool{}
-	var visit func(u use, above []string)
-	visit = func(u use, above []string) {
+	var visit func(u use, above []string, optional bool)
+	visit = func(u use, above []string, optional bool) {
 		scopes := union(slices.Clone(above), u.scopes)
-		key := keyOf(u, scopes)
+		optional = optional || u.optional
+		key := keyOf(u, scopes, optional)
 		if seen[key] {
 			return
 		}
@@ -230,17 +333,18 @@ func securityOf(deps []use) []SecurityRequirement {
 		if s := u.d.scheme; s != nil {
 			i := slices.IndexFunc(reqs, func(r SecurityRequirement) bool { return r.Scheme.SchemeName() == s.SchemeName() })
 			if i < 0 {
-				reqs = append(reqs, SecurityRequirement{Scheme: s, Scopes: []string{}})
+				reqs = append(reqs, SecurityRequirement{Scheme: s, Scopes: []string{}, Optional: true})
 				i = len(reqs) - 1
 			}
 			reqs[i].Scopes = union(reqs[i].Scopes, scopes)
+			reqs[i].Optional = reqs[i].Optional && optional // required anywhere: required
 		}
 		for _, child := range u.d.deps {
-			visit(child, scopes)
+			visit(child, scopes, optional)
 		}
 	}
 	for _, u := range deps {
-		visit(u, nil)
+		visit(u, nil, false)
 	}
 	return reqs
 }
