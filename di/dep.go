@@ -209,15 +209,15 @@ type use struct {
 // decl is a declared dependency, whatever its type: the typed constructors
 // capture T in slot and compile, so the resolver itself needs no reflection.
 type decl struct {
-	name       string
-	deps       []use
+	name        string
+	deps        []use
 	scheme      SecurityScheme // set when the dependency reads credentials
 	usesScopes  bool           // it, or something below it, reads scopes
 	credentials bool           // it, or something below it, is a security scheme
 	resource    bool           // it returns a cleanup
 	provided    bool           // its value comes from the router: see Provided
-	slot       func() cell
-	compile    func(site) runFunc
+	slot        func() cell
+	compile     func(site) runFunc
 }
 
 // site is where the compiler placed one step of a plan.

@@ -123,11 +123,17 @@ func TestPlainHandlerRollsBackWithCError(t *testing.T) {
 
 // Eight dependencies, in every form, without bundling.
 func TestEightDependencies(t *testing.T) {
-	n := func(i int) di.Dep[int] { return di.Func("n", func(*gin.Context) (int, error) { return i, nil }).NoCache() }
+	n := func(i int) di.Dep[int] {
+		return di.Func("n", func(*gin.Context) (int, error) { return i, nil }).NoCache()
+	}
 	sum8 := di.Func8("sum8", n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8),
-		func(_ *gin.Context, a, b, c, d, e, f, g, h int) (int, error) { return a + b + c + d + e + f + g + h, nil })
+		func(_ *gin.Context, a, b, c, d, e, f, g, h int) (int, error) {
+			return a + b + c + d + e + f + g + h, nil
+		})
 	res8 := di.Resource8("res8", n(1), n(2), n(3), n(4), n(5), n(6), n(7), n(8),
-		func(_ *gin.Context, a, b, c, d, e, f, g, h int) (int, di.Cleanup, error) { return a * b * c * d * e * f * g * h, nil, nil })
+		func(_ *gin.Context, a, b, c, d, e, f, g, h int) (int, di.Cleanup, error) {
+			return a * b * c * d * e * f * g * h, nil, nil
+		})
 	e := gin.New()
 	api := di.NewRouter(e)
 	api.GET("/handle", di.Handle8(sum8, res8, n(3), n(4), n(5), n(6), n(7), n(8), func(c *gin.Context, a, b, p3, p4, p5, p6, p7, p8 int) {

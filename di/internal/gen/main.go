@@ -28,7 +28,9 @@ func (a arity) each(f func(i int) string, sep string) string {
 }
 
 // TypeParams is "P1, P2".
-func (a arity) TypeParams() string { return a.each(func(i int) string { return fmt.Sprintf("P%d", i) }, ", ") }
+func (a arity) TypeParams() string {
+	return a.each(func(i int) string { return fmt.Sprintf("P%d", i) }, ", ")
+}
 
 // Deps is "p1 Dep[P1], p2 Dep[P2]".
 func (a arity) Deps() string {
@@ -41,7 +43,9 @@ func (a arity) Params() string {
 }
 
 // Uses is "p1.u, p2.u".
-func (a arity) Uses() string { return a.each(func(i int) string { return fmt.Sprintf("p%d.u", i) }, ", ") }
+func (a arity) Uses() string {
+	return a.each(func(i int) string { return fmt.Sprintf("p%d.u", i) }, ", ")
+}
 
 // Slots is "i1, i2 := in[0], in[1]".
 func (a arity) Slots() string {
