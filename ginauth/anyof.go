@@ -25,6 +25,11 @@ type Credential[T any] struct {
 // alternatives (an OR in OpenAPI), which FastAPI cannot say (its issues 1550
 // and 2835): its schemes are all required.
 //
+//	var apiKey = ginauth.AnyOf(
+//		ginauth.APIKeyHeader{Name: "X-API-Key"}.Dep(),
+//		ginauth.APIKeyCookie{Name: "api_key"}.Dep(),
+//	)
+//
 // A credential that is present but bad fails at once, even if a later
 // scheme would accept another. When none is present, the answer is 401
 // {"detail":"Not authenticated"} with every scheme's challenge (or what the
@@ -33,37 +38,42 @@ type Credential[T any] struct {
 //
 // AnyOf reads the schemes itself: overriding a scheme's Dep in a test does not
 // change it; override the AnyOf.
-func AnyOf[T any](schemes ...Scheme[T]) di.Dep[Credential[T]] {
+func AnyOf[T any](schemes ...di.Dep[T]) di.Dep[Credential[T]] {
 	if len(schemes) < 2 {
 		panic("ginauth: AnyOf needs two schemes or more; use the scheme's Dep for one")
 	}
-	info := &SchemeInfo{}
+	info := &schemeInfo{}
 	var names, challenges []string
 	autoError := false
 	reads := make([]func(*gin.Context) (T, bool, error), len(schemes))
+	var first settings
 	for i, s := range schemes {
-		st := s.settings()
-		if slices.Contains(names, st.info.name) {
-			panic(fmt.Sprintf("ginauth: AnyOf: two schemes are named %q: give them distinct SchemeNames, as the docs list each under its name", st.info.name))
+		alt, read := infoOf("AnyOf", s)
+		st := alt.st
+		if i == 0 {
+			first = st
 		}
-		info.alternatives = append(info.alternatives, st.info)
-		names = append(names, st.info.name)
+		if slices.Contains(names, alt.name) {
+			panic(fmt.Sprintf("ginauth: AnyOf: two schemes are named %q: give them distinct SchemeNames, as the docs list each under its name", alt.name))
+		}
+		info.alternatives = append(info.alternatives, alt)
+		names = append(names, alt.name)
 		if !slices.Contains(challenges, st.challenge) {
 			challenges = append(challenges, st.challenge)
 		}
 		autoError = autoError || st.autoError
-		reads[i] = s.reader()
+		reads[i] = read
 	}
 	info.name = strings.Join(names, " | ")
 	var missing error
-	if first := schemes[0].settings(); first.notAuthenticated != nil {
+	if first.notAuthenticated != nil {
 		missing = first.missing()
 	} else {
 		e := di.Error(http.StatusUnauthorized, "Not authenticated")
 		for _, ch := range challenges {
 			e = e.WithHeader("WWW-Authenticate", ch)
 		}
-		missing = e
+		missing = di.MissingCredential(e)
 	}
 	return di.Scheme(info, func(c *gin.Context) (Credential[T], error) {
 		for i, read := range reads {

@@ -16,14 +16,14 @@ func TestAnyOfAPIKeyInHeaderQueryOrCookie(t *testing.T) {
 	header := ginauth.APIKeyHeader{Name: "X-API-Key"}
 	query := ginauth.APIKeyQuery{Name: "api_key"}
 	cookie := ginauth.APIKeyCookie{Name: "api_key"}
-	e := serveDep(ginauth.AnyOf[string](header, query, cookie), showCredential)
+	e := serveDep(ginauth.AnyOf[string](header.Dep(), query.Dep(), cookie.Dep()), showCredential)
 	off := serveDep(ginauth.AnyOf[string](
-		ginauth.APIKeyHeader{Name: "X-API-Key", AutoError: ginauth.Off},
-		ginauth.APIKeyQuery{Name: "api_key", AutoError: ginauth.Off},
-		ginauth.APIKeyCookie{Name: "api_key", AutoError: ginauth.Off},
+		ginauth.APIKeyHeader{Name: "X-API-Key", AutoError: ginauth.Off}.Dep(),
+		ginauth.APIKeyQuery{Name: "api_key", AutoError: ginauth.Off}.Dep(),
+		ginauth.APIKeyCookie{Name: "api_key", AutoError: ginauth.Off}.Dep(),
 	), showCredential)
 	// One Off, two On: a missing key is still an error.
-	mixed := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-API-Key", AutoError: ginauth.Off}, query), showCredential)
+	mixed := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-API-Key", AutoError: ginauth.Off}.Dep(), query.Dep()), showCredential)
 	// The API key schemes all challenge with APIKey: it is sent once.
 	missing := answer{401, "APIKey", notAuthenticated}
 	for _, tc := range []struct {
@@ -63,16 +63,16 @@ func TestAnyOfAPIKeyInHeaderQueryOrCookie(t *testing.T) {
 
 func TestAnyOfAPIKeyOrOAuth2Token(t *testing.T) {
 	keyFirst := serveDep(ginauth.AnyOf[string](
-		ginauth.APIKeyHeader{Name: "X-API-Key"},
-		ginauth.OAuth2PasswordBearer{TokenURL: "token", Realm: "api"},
+		ginauth.APIKeyHeader{Name: "X-API-Key"}.Dep(),
+		ginauth.OAuth2PasswordBearer{TokenURL: "token", Realm: "api"}.Dep(),
 	), showCredential)
 	tokenFirst := serveDep(ginauth.AnyOf[string](
-		ginauth.OAuth2PasswordBearer{TokenURL: "token"},
-		ginauth.APIKeyHeader{Name: "X-API-Key"},
+		ginauth.OAuth2PasswordBearer{TokenURL: "token"}.Dep(),
+		ginauth.APIKeyHeader{Name: "X-API-Key"}.Dep(),
 	), showCredential)
 	off := serveDep(ginauth.AnyOf[string](
-		ginauth.APIKeyHeader{Name: "X-API-Key", AutoError: ginauth.Off},
-		ginauth.OAuth2PasswordBearer{TokenURL: "token", AutoError: ginauth.Off},
+		ginauth.APIKeyHeader{Name: "X-API-Key", AutoError: ginauth.Off}.Dep(),
+		ginauth.OAuth2PasswordBearer{TokenURL: "token", AutoError: ginauth.Off}.Dep(),
 	), showCredential)
 	malformed := answer{401, `Bearer error="invalid_token", error_description="The access token is malformed"`, `{"detail":"Could not validate credentials"}`}
 	for _, tc := range []struct {
@@ -104,7 +104,7 @@ func TestAnyOfAPIKeyOrOAuth2Token(t *testing.T) {
 }
 
 func TestAnyOfHTTPSchemes(t *testing.T) {
-	e := serveDep(ginauth.ValueOf(ginauth.AnyOf[*ginauth.HTTPAuthorizationCredentials](ginauth.HTTPBearer{}, ginauth.HTTPDigest{})), func(c *ginauth.HTTPAuthorizationCredentials) string {
+	e := serveDep(ginauth.ValueOf(ginauth.AnyOf[*ginauth.HTTPAuthorizationCredentials](ginauth.HTTPBearer{}.Dep(), ginauth.HTTPDigest{}.Dep())), func(c *ginauth.HTTPAuthorizationCredentials) string {
 		if c == nil {
 			return "nil"
 		}
@@ -117,7 +117,7 @@ func TestAnyOfHTTPSchemes(t *testing.T) {
 }
 
 func TestAnyOfWithBearerCookieKeepsItsCrossOriginCheck(t *testing.T) {
-	e := serveDep(ginauth.AnyOf[string](ginauth.OAuth2PasswordBearer{TokenURL: "token"}, ginauth.BearerCookie{}), showCredential)
+	e := serveDep(ginauth.AnyOf[string](ginauth.OAuth2PasswordBearer{TokenURL: "token"}.Dep(), ginauth.BearerCookie{}.Dep()), showCredential)
 	crossSite := []string{"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"}
 	withCookie := append([]string{"Cookie", tokenCookie("ck")}, crossSite...)
 	check(t, do(e, request{method: "POST", header: withCookie}), crossOrigin)
@@ -128,7 +128,7 @@ func TestAnyOfWithBearerCookieKeepsItsCrossOriginCheck(t *testing.T) {
 	// Both Bearer challenges are the same: sent once.
 	check(t, do(e, request{method: "POST", header: crossSite}), answer{401, "Bearer", notAuthenticated})
 
-	cookieFirst := serveDep(ginauth.AnyOf[string](ginauth.BearerCookie{}, ginauth.OAuth2PasswordBearer{TokenURL: "token"}), showCredential)
+	cookieFirst := serveDep(ginauth.AnyOf[string](ginauth.BearerCookie{}.Dep(), ginauth.OAuth2PasswordBearer{TokenURL: "token"}.Dep()), showCredential)
 	check(t, do(cookieFirst, request{method: "POST", header: append([]string{"Authorization", "Bearer hd"}, withCookie...)}), crossOrigin)
 	check(t, do(cookieFirst, request{method: "POST", header: append([]string{"Authorization", "Bearer hd"}, crossSite...)}), answer{200, "", "key=hd"})
 }
@@ -138,8 +138,8 @@ func TestAnyOfInTheRegistry(t *testing.T) {
 	query := ginauth.APIKeyQuery{Name: "api_key"}
 	cookie := ginauth.APIKeyCookie{Name: "api_key"}
 	bearer := ginauth.OAuth2PasswordBearer{TokenURL: "token", Scopes: map[string]string{"items": "Read items."}}
-	keys := ginauth.AnyOf[string](header, query, cookie)
-	keyOrToken := ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-API-Key", SchemeName: "apiKey"}, bearer)
+	keys := ginauth.AnyOf[string](header.Dep(), query.Dep(), cookie.Dep())
+	keyOrToken := ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-API-Key", SchemeName: "apiKey"}.Dep(), bearer.Dep())
 
 	e := gin.New()
 	r := di.NewRouter(e)
@@ -148,15 +148,12 @@ func TestAnyOfInTheRegistry(t *testing.T) {
 	routes := r.Routes()
 
 	describe := func(req di.SecurityRequirement) string {
-		info, ok := req.Scheme.(*ginauth.SchemeInfo)
-		if !ok {
-			return fmt.Sprintf("%T", req.Scheme)
-		}
 		var alts []string
-		for _, a := range info.Alternatives() {
-			alts = append(alts, fmt.Sprintf("%s(%s %s %s)", a.SchemeName(), a.OpenAPI().Type, a.OpenAPI().In, a.OpenAPI().Name))
+		for _, a := range ginauth.Alternatives(req.Scheme) {
+			m, _ := ginauth.OpenAPI(a)
+			alts = append(alts, fmt.Sprintf("%s(%s %s %s)", a.SchemeName(), m.Type, m.In, m.Name))
 		}
-		return fmt.Sprintf("%s %q: %s", info.SchemeName(), req.Scopes, strings.Join(alts, ", "))
+		return fmt.Sprintf("%s %q: %s", req.Scheme.SchemeName(), req.Scopes, strings.Join(alts, ", "))
 	}
 	for i, want := range []string{
 		`APIKeyHeader | APIKeyQuery | APIKeyCookie []: APIKeyHeader(apiKey header X-API-Key), APIKeyQuery(apiKey query api_key), APIKeyCookie(apiKey cookie api_key)`,
@@ -169,22 +166,22 @@ func TestAnyOfInTheRegistry(t *testing.T) {
 			t.Errorf("%s:\ngot  %s\nwant %s", routes[i].Path, got, want)
 		}
 	}
-	info := routes[1].Security[0].Scheme.(*ginauth.SchemeInfo)
-	if got := info.Alternatives()[1].OpenAPI().Flows.Password.Scopes; got["items"] != "Read items." {
-		t.Errorf("scopes of the OAuth2 alternative: %v", got)
+	info := routes[1].Security[0].Scheme
+	if m, _ := ginauth.OpenAPI(ginauth.Alternatives(info)[1]); m.Flows.Password.Scopes["items"] != "Read items." {
+		t.Errorf("scopes of the OAuth2 alternative: %v", m.Flows.Password.Scopes)
 	}
-	if info.OpenAPI().Type != "" {
-		t.Errorf("an AnyOf has no entry of its own: %+v", info.OpenAPI())
+	if m, ok := ginauth.OpenAPI(info); ok {
+		t.Errorf("an AnyOf has no entry of its own: %+v", m)
 	}
 	// Alternatives is a copy.
-	alts := info.Alternatives()
+	alts := ginauth.Alternatives(info)
 	alts[0] = nil
-	if slices.Contains(info.Alternatives(), nil) {
+	if slices.Contains(ginauth.Alternatives(info), nil) {
 		t.Error("Alternatives shares its slice")
 	}
 	// A plain scheme has no alternatives.
 	r.GET("/plain", di.Handle1(header.Dep(), func(*gin.Context, string) {}))
-	if alts := r.Routes()[2].Security[0].Scheme.(*ginauth.SchemeInfo).Alternatives(); alts != nil {
+	if alts := ginauth.Alternatives(r.Routes()[2].Security[0].Scheme); alts != nil {
 		t.Errorf("alternatives of a plain scheme: %v", alts)
 	}
 
@@ -202,23 +199,25 @@ func TestAnyOfConfiguration(t *testing.T) {
 	if msg := mustPanic(t, func() { ginauth.AnyOf[string]() }); msg != want {
 		t.Errorf("panic %q", msg)
 	}
-	if msg := mustPanic(t, func() { ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "k"}) }); msg != want {
+	if msg := mustPanic(t, func() { ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "k"}.Dep()) }); msg != want {
 		t.Errorf("panic %q", msg)
 	}
 	// Two alternatives of one name would be one entry in the docs.
 	msg := mustPanic(t, func() {
-		ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-A"}, ginauth.APIKeyHeader{Name: "X-B"})
+		ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-A"}.Dep(), ginauth.APIKeyHeader{Name: "X-B"}.Dep())
 	})
 	if want := `ginauth: AnyOf: two schemes are named "APIKeyHeader": give them distinct SchemeNames, as the docs list each under its name`; msg != want {
 		t.Errorf("panic %q\nwant  %q", msg, want)
 	}
-	e := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-A"}, ginauth.APIKeyHeader{Name: "X-B", SchemeName: "keyB"}), showCredential)
+	e := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-A"}.Dep(), ginauth.APIKeyHeader{Name: "X-B", SchemeName: "keyB"}.Dep()), showCredential)
 	check(t, do(e, request{header: []string{"X-B", "b"}}), answer{200, "", "key=b"})
 	// A misconfigured alternative panics as the scheme itself would.
-	if msg := mustPanic(t, func() { ginauth.AnyOf[string](ginauth.APIKeyHeader{}, ginauth.APIKeyQuery{Name: "k"}) }); !strings.Contains(msg, "needs a Name") {
+	if msg := mustPanic(t, func() { ginauth.AnyOf[string](ginauth.APIKeyHeader{}.Dep(), ginauth.APIKeyQuery{Name: "k"}.Dep()) }); !strings.Contains(msg, "needs a Name") {
 		t.Errorf("panic %q", msg)
 	}
-	if msg := mustPanic(t, func() { ginauth.AnyOf[string](ginauth.BearerCookie{CookieName: "sid"}, ginauth.APIKeyQuery{Name: "k"}) }); !strings.Contains(msg, "must start with __Host-") {
+	if msg := mustPanic(t, func() {
+		ginauth.AnyOf[string](ginauth.BearerCookie{CookieName: "sid"}.Dep(), ginauth.APIKeyQuery{Name: "k"}.Dep())
+	}); !strings.Contains(msg, "must start with __Host-") {
 		t.Errorf("panic %q", msg)
 	}
 }
@@ -229,16 +228,16 @@ func showCredential(c ginauth.Credential[string]) string { return showString(c.V
 func TestAnyOfSaysWhichSchemeMatched(t *testing.T) {
 	// An API key and a bearer token are both strings: the handler must know
 	// which it got, or an API key sent as a bearer token would pass as a key.
-	e := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-Key"}, ginauth.OAuth2PasswordBearer{TokenURL: "t"}),
+	e := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-Key"}.Dep(), ginauth.OAuth2PasswordBearer{TokenURL: "t"}.Dep()),
 		func(c ginauth.Credential[string]) string { return c.Scheme + ":" + c.Value })
 	check(t, do(e, request{header: []string{"X-Key", "k1"}}), answer{200, "", "APIKeyHeader:k1"})
 	check(t, do(e, request{header: []string{"Authorization", "Bearer k1"}}), answer{200, "", "OAuth2PasswordBearer:k1"})
-	off := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-Key", AutoError: ginauth.Off}, ginauth.APIKeyQuery{Name: "k", AutoError: ginauth.Off}),
+	off := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-Key", AutoError: ginauth.Off}.Dep(), ginauth.APIKeyQuery{Name: "k", AutoError: ginauth.Off}.Dep()),
 		func(c ginauth.Credential[string]) string { return "[" + c.Scheme + ":" + c.Value + "]" })
 	check(t, do(off, request{}), answer{200, "", "[:]"})
 }
 
 func TestAnyOfUsesTheFirstSchemesNotAuthenticated(t *testing.T) {
-	e := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-Key", NotAuthenticated: ginauth.Legacy403}, ginauth.APIKeyQuery{Name: "k"}), showCredential)
+	e := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-Key", NotAuthenticated: ginauth.Legacy403}.Dep(), ginauth.APIKeyQuery{Name: "k"}.Dep()), showCredential)
 	check(t, do(e, request{}), answer{403, "", notAuthenticated})
 }

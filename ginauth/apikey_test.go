@@ -307,11 +307,7 @@ func TestVerifyAPIKeyIsListedAsTheScheme(t *testing.T) {
 	if len(sec) != 1 || sec[0].Scheme.SchemeName() != "APIKeyHeader" {
 		t.Fatalf("security %+v", sec)
 	}
-	info, ok := sec[0].Scheme.(*ginauth.SchemeInfo)
-	if !ok {
-		t.Fatalf("scheme %T", sec[0].Scheme)
-	}
-	if got := info.OpenAPI(); got.Type != "apiKey" || got.In != "header" || got.Name != "X-API-Key" {
+	if got, ok := ginauth.OpenAPI(sec[0].Scheme); !ok || got.Type != "apiKey" || got.In != "header" || got.Name != "X-API-Key" {
 		t.Errorf("OpenAPI %+v", got)
 	}
 }

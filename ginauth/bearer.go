@@ -11,9 +11,18 @@ import (
 )
 
 // Bearer declares a dependency of the validated access token that scheme
-// reads, with every scope required where it is used: under
-// di.Security(token, "items", "me"), the token must grant both, exactly (RFC
-// 6749 §3.3: case-sensitive, no prefixes).
+// (a bearer scheme's Dep) reads, checked by the validator that tokens gives,
+// with every scope required where it is used: under di.Security(token,
+// "items", "me"), the token must grant both, exactly (RFC 6749 §3.3:
+// case-sensitive, no prefixes). Declare them at package level, the
+// validator as a value that main provides:
+//
+//	var oauth2Scheme = ginauth.OAuth2PasswordBearer{TokenURL: "token", Scopes: ...}.Dep()
+//	var tokens = di.Provided[ginauth.TokenValidator]("tokens")
+//	var token = ginauth.Bearer(oauth2Scheme, tokens)
+//
+//	// in main: v := ginauth.MustJWT(...); defer v.Close()
+//	api := di.NewRouter(engine, di.Provide(tokens, v))
 //
 // The answers are RFC 6750's, in FastAPI's {"detail": ...} bodies:
 //
@@ -26,29 +35,30 @@ import (
 //   - no key to check the token with (see [ErrKeysUnavailable]): 503 with
 //     Retry-After, not 401, so that clients keep their good tokens.
 //
-// With the scheme's AutoError off, no token gives nil, for routes where
-// authentication is optional; but where scopes are required, the token is
-// too: under di.Security(token, "admin"), no token is the scheme's 401
-// whatever AutoError says, so a handler that asks for a scope never gets a
-// nil token.
-func Bearer(scheme Scheme[string], tokens TokenValidator, opts ...BearerOption) di.Dep[*Token] {
-	if tokens == nil {
-		panic("ginauth: Bearer needs a TokenValidator, such as MustJWT(...)")
-	}
+// For a route where authentication is optional, use di.Optional(token) (or
+// a dependency above it): no token is then nil, and a bad one still a 401.
+// The scheme's AutoError Off does the same for every route, except where
+// scopes are required: under di.Security(token, "admin"), no token is the
+// scheme's 401 whatever AutoError says, unless di.Optional says otherwise.
+func Bearer(scheme di.Dep[string], tokens di.Dep[TokenValidator], opts ...BearerOption) di.Dep[*Token] {
+	info, _ := infoOf("Bearer", scheme)
 	var cfg bearerConfig
 	for _, o := range opts {
 		o(&cfg)
 	}
-	st := scheme.settings()
+	st := info.st
 	realm := st.realm
-	return di.Func2("Bearer("+st.info.name+")", di.Scopes, scheme.Dep(), func(c *gin.Context, required di.SecurityScopes, raw string) (*Token, error) {
+	return di.Func3("Bearer("+info.name+")", di.Scopes, scheme, tokens, func(c *gin.Context, required di.SecurityScopes, raw string, v TokenValidator) (*Token, error) {
 		if raw == "" {
 			if required.Len() > 0 {
 				return nil, st.missing()
 			}
 			return nil, nil
 		}
-		t, err := tokens.Validate(c.Request.Context(), raw)
+		if v == nil {
+			return nil, errNoValidator
+		}
+		t, err := v.Validate(c.Request.Context(), raw)
 		if err != nil {
 			if errors.Is(err, ErrKeysUnavailable) {
 				return nil, keysUnavailable(err)
@@ -63,6 +73,9 @@ func Bearer(scheme Scheme[string], tokens TokenValidator, opts ...BearerOption) 
 		return t, nil
 	})
 }
+
+// errNoValidator is a provided TokenValidator that is nil: a 500, logged.
+var errNoValidator = errors.New("ginauth: Bearer: the TokenValidator provided is nil")
 
 // BearerOption changes how [Bearer] answers.
 type BearerOption func(*bearerConfig)

@@ -27,6 +27,14 @@ type claims struct {
 	Scope     scopeValue  `json:"scope"`
 	Scp       scopeValue  `json:"scp"`
 
+	// Where providers name the client, when not in client_id.
+	Azp   string `json:"azp"`   // Auth0, Keycloak, Entra ID v2
+	Cid   string `json:"cid"`   // Okta
+	Appid string `json:"appid"` // Entra ID v1
+	// What providers say the token is, beside the typ header.
+	TokenUse string `json:"token_use"` // Cognito: access or id
+	Typ      string `json:"typ"`       // Keycloak: Bearer, ID, Refresh...
+
 	scopeClaim string     // a claim other than scope and scp that holds the scopes
 	custom     scopeValue // its value, read by checkPayload
 }
@@ -45,7 +53,7 @@ func (c *claims) has(name string) bool {
 	case "sub":
 		return c.Subject != ""
 	case "client_id":
-		return c.ClientID != ""
+		return c.ClientID != "" // RFC 9068's claim itself
 	case "jti":
 		return c.ID != ""
 	case "iat":
@@ -54,6 +62,32 @@ func (c *claims) has(name string) bool {
 		return c.NotBefore.set
 	}
 	return false
+}
+
+// clientID is the client the token was issued to: client_id (RFC 9068),
+// else azp, cid or appid, as providers name it.
+func (c *claims) clientID() string {
+	for _, id := range []string{c.ClientID, c.Azp, c.Cid, c.Appid} {
+		if id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
+// accessToken reports whether the claims do not say the token is of another
+// kind: an ID token of Cognito (token_use) or of Keycloak (typ), a
+// Keycloak refresh or logout token.
+func (c *claims) accessToken() bool {
+	if c.TokenUse != "" && c.TokenUse != "access" {
+		return false
+	}
+	for _, other := range []string{"ID", "Refresh", "Offline", "Logout", "Serialized-ID"} {
+		if equalFoldASCII(c.Typ, other) {
+			return false
+		}
+	}
+	return true
 }
 
 // scopes are the token's scopes: from the configured claim, else scope,
@@ -213,6 +247,7 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 var registeredClaims = [][]byte{
 	[]byte("iss"), []byte("sub"), []byte("aud"), []byte("exp"), []byte("nbf"), []byte("iat"),
 	[]byte("jti"), []byte("client_id"), []byte("scope"), []byte("scp"),
+	[]byte("azp"), []byte("cid"), []byte("appid"), []byte("token_use"), []byte("typ"),
 }
 
 // scanClaims walks the top-level keys of a claims object. It

@@ -57,7 +57,7 @@ func ExampleHTTPBasic() {
 }
 
 func ExampleAnyOf() {
-	key := ginauth.AnyOf(ginauth.APIKeyHeader{Name: "X-API-Key"}, ginauth.APIKeyCookie{Name: "api_key"})
+	key := ginauth.AnyOf(ginauth.APIKeyHeader{Name: "X-API-Key"}.Dep(), ginauth.APIKeyCookie{Name: "api_key"}.Dep())
 	e := gin.New()
 	api := di.NewRouter(e)
 	api.GET("/data", di.Handle1(key, func(c *gin.Context, k ginauth.Credential[string]) {
@@ -66,7 +66,7 @@ func ExampleAnyOf() {
 	show(e, "/data", "X-API-Key", "k1")
 	show(e, "/data", "Cookie", "api_key=k2")
 	show(e, "/data")
-	for _, alt := range api.Routes()[0].Security[0].Scheme.(*ginauth.SchemeInfo).Alternatives() {
+	for _, alt := range ginauth.Alternatives(api.Routes()[0].Security[0].Scheme) {
 		fmt.Println("or", alt.SchemeName())
 	}
 	// Output:

@@ -21,16 +21,17 @@ import (
 // the password grant (RFC 6749 §4.3.2), as FastAPI's class of that name
 // reads it from a form body.
 type OAuth2PasswordRequestForm struct {
-	GrantType string
-	Username  string
-	Password  string
+	GrantType string `json:"grant_type"`
+	Username  string `json:"username"`
+	Password  string `json:"password"`
 	// Scopes are the form's scope field split on spaces (U+0020 only, as
 	// RFC 6749 §3.3 says).
-	Scopes []string
+	Scopes []string `json:"scopes"`
 	// ClientID and ClientSecret come from the form or, as RFC 6749 §2.3.1
-	// prefers and FastAPI ignores, from HTTP Basic.
-	ClientID     string
-	ClientSecret string
+	// prefers and FastAPI ignores, from HTTP Basic; nil when absent
+	// (FastAPI's None).
+	ClientID     *string `json:"client_id"`
+	ClientSecret *string `json:"client_secret"`
 }
 
 // PasswordRequestForm is a dependency on the password form (FastAPI's
@@ -75,12 +76,12 @@ func passwordForm(name string, strict bool) di.Dep[*OAuth2PasswordRequestForm] {
 		f.Username = field("username", true)
 		f.Password = field("password", true)
 		scope := form.Get("scope")
-		f.Scopes = splitScope(scope)
+		f.Scopes = append([]string{}, splitScope(scope)...) // [] rather than null, as FastAPI has it
 		if !isScopeList(scope) {
 			problems = append(problems, di.FieldError{Type: "string_pattern_mismatch", Loc: []any{"body", "scope"},
 				Msg: "Scopes are separated by spaces, each of printable ASCII without '\"' or '\\' (RFC 6749 §3.3)", Input: scope})
 		}
-		f.ClientID, f.ClientSecret = form.Get("client_id"), form.Get("client_secret")
+		f.ClientID, f.ClientSecret = optional(form.Get("client_id")), optional(form.Get("client_secret"))
 		if len(problems) > 0 {
 			return nil, &di.ValidationError{Errors: problems}
 		}
@@ -172,7 +173,7 @@ func clientFromBasic(c *gin.Context, f *OAuth2PasswordRequestForm) error {
 	if v == "" || !equalFoldASCII(scheme, "basic") {
 		return nil
 	}
-	if f.ClientID != "" || f.ClientSecret != "" {
+	if f.ClientID != nil || f.ClientSecret != nil {
 		return di.Error(http.StatusBadRequest, "Client credentials were given both in HTTP Basic and in the form")
 	}
 	id, secret, ok := DecodeBasic(param)
@@ -185,6 +186,15 @@ func clientFromBasic(c *gin.Context, f *OAuth2PasswordRequestForm) error {
 	if !ok {
 		return NotAuthenticated(challenge("Basic", "charset", "UTF-8"))
 	}
-	f.ClientID, f.ClientSecret = id, secret
+	f.ClientID, f.ClientSecret = &id, optional(secret)
 	return nil
+}
+
+// optional is a form value, nil when empty: FastAPI counts an empty value
+// as absent.
+func optional(v string) *string {
+	if v == "" {
+		return nil
+	}
+	return &v
 }

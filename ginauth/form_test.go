@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -17,8 +18,16 @@ import (
 
 // showForm renders a password form so that every field can be checked.
 func showForm(f *ginauth.OAuth2PasswordRequestForm) string {
-	return fmt.Sprintf("grant=%q user=%q pass=%q scopes=%q id=%q secret=%q",
-		f.GrantType, f.Username, f.Password, f.Scopes, f.ClientID, f.ClientSecret)
+	return fmt.Sprintf("grant=%q user=%q pass=%q scopes=%q id=%s secret=%s",
+		f.GrantType, f.Username, f.Password, f.Scopes, quoted(f.ClientID), quoted(f.ClientSecret))
+}
+
+// quoted is an optional field of the form, nil when absent.
+func quoted(p *string) string {
+	if p == nil {
+		return "nil"
+	}
+	return strconv.Quote(*p)
 }
 
 const urlencoded = "application/x-www-form-urlencoded"
@@ -68,7 +77,13 @@ func detail422(items ...string) string { return `{"detail":[` + strings.Join(ite
 func TestPasswordRequestForm(t *testing.T) {
 	e := serveDep(ginauth.PasswordRequestForm, showForm)
 	ok := func(grant, user, pass, scopes, id, secret string) answer {
-		return answer{200, "", fmt.Sprintf("grant=%q user=%q pass=%q scopes=%s id=%q secret=%q", grant, user, pass, scopes, id, secret)}
+		q := func(v string) string {
+			if v == "" {
+				return "nil" // an empty value is absent, as in FastAPI
+			}
+			return strconv.Quote(v)
+		}
+		return answer{200, "", fmt.Sprintf("grant=%q user=%q pass=%q scopes=%s id=%s secret=%s", grant, user, pass, scopes, q(id), q(secret))}
 	}
 	for _, tc := range []struct {
 		name string
@@ -133,7 +148,7 @@ func TestPasswordRequestFormMultipart(t *testing.T) {
 		return request{method: "POST", body: body, header: []string{"Content-Type", ct}}
 	}
 	check(t, do(e, mp("grant_type", "password", "username", "johndoe", "password", "secret", "scope", "me items", "client_id", "app")),
-		answer{200, "", `grant="password" user="johndoe" pass="secret" scopes=["me" "items"] id="app" secret=""`})
+		answer{200, "", `grant="password" user="johndoe" pass="secret" scopes=["me" "items"] id="app" secret=nil`})
 	check(t, do(e, mp("username", "", "password", "p")), answer{422, "", detail422(missingUsername)})
 	check(t, do(e, mp("grant_type", "passwordblah")), answer{422, "", detail422(grantMismatch, missingUsername, missingPassword)})
 	check(t, do(e, mp("username", "a", "username", "b", "password", "p")),
@@ -142,7 +157,7 @@ func TestPasswordRequestFormMultipart(t *testing.T) {
 	// A bad query string is not a bad body.
 	body, ct := multipartBody(t, "username", "u", "password", "p")
 	check(t, do(e, request{method: "POST", target: "/?a=%zz&b;c", body: body, header: []string{"Content-Type", ct}}),
-		answer{200, "", `grant="" user="u" pass="p" scopes=[] id="" secret=""`})
+		answer{200, "", `grant="" user="u" pass="p" scopes=[] id=nil secret=nil`})
 
 	// A truncated multipart body.
 	check(t, do(e, request{method: "POST", body: body[:len(body)-10], header: []string{"Content-Type", ct}}),
@@ -165,7 +180,7 @@ func TestPasswordRequestFormStrict(t *testing.T) {
 		want answer
 	}{
 		{"every field", post("grant_type=password&username=u&password=p&scope=a"),
-			answer{200, "", `grant="password" user="u" pass="p" scopes=["a"] id="" secret=""`}},
+			answer{200, "", `grant="password" user="u" pass="p" scopes=["a"] id=nil secret=nil`}},
 		{"no grant_type", post("username=u&password=p"), answer{422, "", detail422(missingGrantType)}},
 		{"empty grant_type is missing", post("grant_type=&username=u&password=p"), answer{422, "", detail422(missingGrantType)}},
 		{"grant_type passwordblah", post("grant_type=passwordblah&username=u&password=p"), answer{422, "", detail422(grantMismatch)}},
@@ -197,11 +212,11 @@ func TestPasswordRequestFormClientCredentialsFromBasic(t *testing.T) {
 		{"lower-case scheme", post(form, "Authorization", "basic "+base64.StdEncoding.EncodeToString([]byte("app:s"))),
 			answer{200, "", `grant="" user="u" pass="p" scopes=[] id="app" secret="s"`}},
 		{"empty secret", post(form, "Authorization", basicHeader("app:")),
-			answer{200, "", `grant="" user="u" pass="p" scopes=[] id="app" secret=""`}},
+			answer{200, "", `grant="" user="u" pass="p" scopes=[] id="app" secret=nil`}},
 		{"client in the form only", post(form + "&client_id=app&client_secret=s"),
 			answer{200, "", `grant="" user="u" pass="p" scopes=[] id="app" secret="s"`}},
 		{"a bearer header is not client authentication", post(form, "Authorization", "Bearer abc"),
-			answer{200, "", `grant="" user="u" pass="p" scopes=[] id="" secret=""`}},
+			answer{200, "", `grant="" user="u" pass="p" scopes=[] id=nil secret=nil`}},
 
 		{"Basic and client_id in the form", post(form+"&client_id=app", "Authorization", basicHeader("app:s")),
 			answer{400, "", `{"detail":"Client credentials were given both in HTTP Basic and in the form"}`}},
@@ -235,7 +250,7 @@ func TestPasswordRequestFormIsReadOncePerRequest(t *testing.T) {
 	di.NewRouter(e).POST("/", di.Handle2(user, ginauth.PasswordRequestForm, func(c *gin.Context, a, b *ginauth.OAuth2PasswordRequestForm) {
 		c.String(200, "%v %s", a == b, showForm(b))
 	}))
-	check(t, do(e, post("username=u&password=p")), answer{200, "", `true grant="" user="u" pass="p" scopes=[] id="" secret=""`})
+	check(t, do(e, post("username=u&password=p")), answer{200, "", `true grant="" user="u" pass="p" scopes=[] id=nil secret=nil`})
 }
 
 func TestPasswordRequestFormLeavesTheRequestReadable(t *testing.T) {
@@ -254,4 +269,17 @@ func TestPasswordRequestFormLeavesTheRequestReadable(t *testing.T) {
 	}
 	body, ct := multipartBody(t, "username", "u", "password", "p")
 	check(t, do(e, request{method: "POST", target: "/?q=1", body: body, header: []string{"Content-Type", ct}}), answer{200, "", "u p 1 1 u"})
+}
+
+// The form reads as FastAPI's in JSON: its field names, [] for no scope,
+// null for an absent client.
+func TestPasswordRequestFormAsJSON(t *testing.T) {
+	e := gin.New()
+	di.NewRouter(e).POST("/", di.JSON1(ginauth.PasswordRequestForm, func(_ *gin.Context, f *ginauth.OAuth2PasswordRequestForm) (*ginauth.OAuth2PasswordRequestForm, error) {
+		return f, nil
+	}))
+	check(t, do(e, post("username=u&password=p")), answer{200, "",
+		`{"grant_type":"","username":"u","password":"p","scopes":[],"client_id":null,"client_secret":null}`})
+	check(t, do(e, post("username=u&password=p&scope=me+items&client_id=app&client_secret=s3")), answer{200, "",
+		`{"grant_type":"","username":"u","password":"p","scopes":["me","items"],"client_id":"app","client_secret":"s3"}`})
 }

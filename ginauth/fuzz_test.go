@@ -88,9 +88,9 @@ func fuzzEngines() []fuzzEngine {
 			}
 			return nil
 		}},
-		{"AnyOf", serveDep(ginauth.ValueOf(ginauth.AnyOf[string](ginauth.OAuth2PasswordBearer{TokenURL: "token"}, ginauth.APIKeyQuery{Name: "k"})), token), false, bearerBody},
+		{"AnyOf", serveDep(ginauth.ValueOf(ginauth.AnyOf[string](ginauth.OAuth2PasswordBearer{TokenURL: "token"}.Dep(), ginauth.APIKeyQuery{Name: "k"}.Dep())), token), false, bearerBody},
 		{"PasswordRequestForm", serveDep(ginauth.PasswordRequestForm, func(f *ginauth.OAuth2PasswordRequestForm) string {
-			return f.ClientID + "\x00" + f.ClientSecret
+			return deref(f.ClientID) + "\x00" + deref(f.ClientSecret)
 		}), true, func(body string) error {
 			id, secret, _ := strings.Cut(body, "\x00")
 			for _, s := range []string{id, secret} {
@@ -307,4 +307,11 @@ func FuzzDecodeBasicRoundTrip(f *testing.F) {
 			t.Errorf("DecodeBasic(base64(%q)) = %q, %q, %v; want %q, %q, %v", raw, user, password, ok, wantUser, wantPassword, want)
 		}
 	})
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
 }

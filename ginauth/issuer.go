@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,8 +76,24 @@ type AccessToken struct {
 	Scope       string `json:"scope,omitempty"`
 }
 
+// IssueOption adds to a token that [Issuer.Issue] signs.
+type IssueOption func(*issueConfig)
+
+type issueConfig struct{ claims any }
+
+// WithClaims adds the application's own claims to a token: a struct with
+// json tags, or a map, which the API reads back with [ClaimsOf]. They may
+// not name a claim that Issue sets or the validator reads (iss, sub, aud,
+// exp, nbf, iat, jti, client_id, scope, scp, azp, cid, appid, token_use,
+// typ), in any case: Issue refuses them.
+func WithClaims(claims any) IssueOption { return func(c *issueConfig) { c.claims = claims } }
+
 // Issue signs a token for subject, obtained by clientID, granting scopes.
-func (i *Issuer) Issue(subject, clientID string, scopes []string) (AccessToken, error) {
+func (i *Issuer) Issue(subject, clientID string, scopes []string, opts ...IssueOption) (AccessToken, error) {
+	var o issueConfig
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if subject == "" || clientID == "" {
 		return AccessToken{}, errors.New("ginauth: Issue needs a subject and a client ID (RFC 9068 §2.2)")
 	}
@@ -101,7 +118,15 @@ func (i *Issuer) Issue(subject, clientID string, scopes []string) (AccessToken, 
 		ClientID: clientID,
 		Scope:    strings.Join(scopes, " "),
 	}
-	t := jwt.NewWithClaims(i.method, c)
+	var claims jwt.Claims = c
+	if o.claims != nil {
+		merged, err := withExtra(c, o.claims)
+		if err != nil {
+			return AccessToken{}, err
+		}
+		claims = merged
+	}
+	t := jwt.NewWithClaims(i.method, claims)
 	t.Header["typ"] = "at+jwt"
 	if i.cfg.KeyID != "" {
 		t.Header["kid"] = i.cfg.KeyID
@@ -111,6 +136,32 @@ func (i *Issuer) Issue(subject, clientID string, scopes []string) (AccessToken, 
 		return AccessToken{}, err
 	}
 	return AccessToken{AccessToken: signed, TokenType: "bearer", ExpiresIn: int(i.cfg.Lifetime / time.Second), Scope: c.Scope}, nil
+}
+
+// withExtra is c with the application's claims beside it.
+func withExtra(c issuedClaims, extra any) (jwt.MapClaims, error) {
+	b, err := json.Marshal(extra)
+	if err != nil {
+		return nil, fmt.Errorf("ginauth: WithClaims: %w", err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return nil, fmt.Errorf("ginauth: WithClaims takes a struct or a map: %w", err)
+	}
+	merged := jwt.MapClaims{}
+	for name, v := range fields {
+		if strings.EqualFold(name, "nbf") || slices.ContainsFunc(registeredClaims, func(r []byte) bool { return strings.EqualFold(name, string(r)) }) {
+			return nil, fmt.Errorf("ginauth: WithClaims: %q is a claim that Issue sets or the validator reads", name)
+		}
+		merged[name] = v
+	}
+	b, _ = json.Marshal(c)
+	var own map[string]json.RawMessage
+	_ = json.Unmarshal(b, &own)
+	for name, v := range own {
+		merged[name] = v
+	}
+	return merged, nil
 }
 
 type issuedClaims struct {

@@ -127,8 +127,11 @@ func JWKS(url string, opts ...JWKSOptions) Keys {
 }
 
 type remoteKeys struct {
-	url  string
+	url  string // of the JWK Set, or of the issuer with discover
 	opts JWKSOptions
+
+	discover bool                   // url is an issuer's, whose metadata names the set
+	setURL   atomic.Pointer[string] // the set's URL, once discovered
 
 	client    *http.Client
 	transport *http.Transport // ours, if the options gave no client
@@ -267,7 +270,20 @@ func (r *remoteKeys) fetch(ctx context.Context) error {
 }
 
 func (r *remoteKeys) get(ctx context.Context) ([]Key, map[string]error, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.url, nil)
+	setURL := r.url
+	if r.discover {
+		if p := r.setURL.Load(); p != nil {
+			setURL = *p
+		} else {
+			u, err := r.discoverSet(ctx)
+			if err != nil {
+				return nil, nil, err
+			}
+			r.setURL.Store(&u)
+			setURL = u
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, setURL, nil)
 	if err != nil {
 		return nil, nil, err
 	}

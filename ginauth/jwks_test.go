@@ -270,9 +270,9 @@ func validate(v ginauth.TokenValidator, raw string) error {
 
 // jwksEngine answers GET / with the subject of a token that grants "read".
 func jwksEngine(v ginauth.TokenValidator) *gin.Engine {
-	tok := ginauth.Bearer(ginauth.OAuth2PasswordBearer{TokenURL: "token", Scopes: map[string]string{"read": "Read"}}, v)
+	tok := ginauth.Bearer(ginauth.OAuth2PasswordBearer{TokenURL: "token", Scopes: map[string]string{"read": "Read"}}.Dep(), testTokens)
 	e := gin.New()
-	di.NewRouter(e).GET("/", di.Handle1(di.Security(tok, "read"), func(c *gin.Context, t *ginauth.Token) { c.String(http.StatusOK, t.Subject) }))
+	di.NewRouter(e, di.Provide(testTokens, v)).GET("/", di.Handle1(di.Security(tok, "read"), func(c *gin.Context, t *ginauth.Token) { c.String(http.StatusOK, t.Subject) }))
 	return e
 }
 

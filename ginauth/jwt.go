@@ -14,7 +14,8 @@ import (
 // values are the safe ones; what would weaken validation must be asked for
 // by name.
 type JWTConfig struct {
-	// Issuer is the exact iss tokens must have. Required, unless NoIssuer.
+	// Issuer is the exact iss tokens must have. Required, unless NoIssuer;
+	// with keys from Discover, it is the issuer discovered.
 	Issuer string
 	// Audience is the identifier of this API, which the token's aud (a
 	// string or an array) must contain exactly. Required, unless NoAudience.
@@ -33,12 +34,17 @@ type JWTConfig struct {
 	// MaxAge refuses tokens issued (iat) longer ago; 0 means no limit. A
 	// token without iat is then refused.
 	MaxAge time.Duration
-	// RequireAccessTokenType refuses tokens whose typ is not at+jwt (RFC
-	// 9068). By default typ may also be JWT; a token without typ, or with
-	// any other (an ID token, say), is refused.
-	RequireAccessTokenType bool
-	// RequiredClaims must be present and not empty; nil means RFC 9068's
-	// sub, client_id and jti. Use an empty, non-nil slice to require none.
+	// RFC9068 requires RFC 9068's profile of access tokens in full: typ
+	// at+jwt, and sub, client_id, jti and iat. By default the validator
+	// takes the access tokens of the major providers as they are: typ may
+	// be at+jwt, JWT or absent (Okta and Cognito send none), sub is
+	// required, and the client is read from client_id, azp (Auth0,
+	// Keycloak, Entra ID), cid (Okta) or appid (Entra ID v1). Tokens that
+	// say they are something else are refused either way: another typ,
+	// Keycloak's "typ":"ID" or "Refresh", Cognito's "token_use":"id".
+	RFC9068 bool
+	// RequiredClaims must be present and not empty, beyond what RFC9068
+	// requires; nil means sub. Use an empty, non-nil slice to require none.
 	RequiredClaims []string
 	// ScopeClaim names the claim that holds the scopes, as a space-delimited
 	// string or an array of strings; by default scope, else scp.
@@ -84,6 +90,9 @@ type JWT struct {
 // keys, a weak key, no issuer or audience without the opt-out. A remote key
 // set makes its first fetch now, waiting no longer than its Timeout.
 func NewJWT(cfg JWTConfig) (*JWT, error) {
+	if d, ok := cfg.Keys.(interface{ issuer() string }); ok && cfg.Issuer == "" && !cfg.NoIssuer {
+		cfg.Issuer = d.issuer() // the keys were discovered from the issuer
+	}
 	switch {
 	case cfg.Keys == nil:
 		return nil, errors.New("ginauth: JWTConfig needs Keys")
@@ -99,7 +108,10 @@ func NewJWT(cfg JWTConfig) (*JWT, error) {
 	}
 	required := cfg.RequiredClaims
 	if required == nil {
-		required = []string{"sub", "client_id", "jti"}
+		required = []string{"sub"}
+	}
+	if cfg.RFC9068 {
+		required = union(required, []string{"sub", "client_id", "jti", "iat"})
 	}
 	for _, c := range required {
 		if !slices.Contains([]string{"sub", "client_id", "jti", "iat", "nbf"}, c) {
@@ -205,11 +217,14 @@ func (v *JWT) Validate(ctx context.Context, raw string) (*Token, error) {
 			return nil, fmt.Errorf("%w: %s", ErrMissingClaim, name)
 		}
 	}
+	if !c.accessToken() {
+		return nil, ErrTokenType
+	}
 	if v.cfg.MaxAge > 0 && (!c.IssuedAt.set || now.Sub(c.IssuedAt.Time) > v.cfg.MaxAge+v.cfg.Leeway) {
 		return nil, ErrTokenTooOld
 	}
 	t := &Token{
-		Issuer: c.Issuer, Subject: c.Subject, ClientID: c.ClientID, ID: c.ID,
+		Issuer: c.Issuer, Subject: c.Subject, ClientID: c.clientID(), ID: c.ID,
 		ExpiresAt: c.ExpiresAt.time(), IssuedAt: c.IssuedAt.time(), NotBefore: c.NotBefore.time(),
 		Raw: raw, audience: c.Audience.ClaimStrings, scopes: c.scopes(),
 	}
@@ -231,12 +246,34 @@ func (v *JWT) key(ctx context.Context, t *jwt.Token) (any, error) {
 			return nil, ErrEmbeddedKey
 		}
 	}
-	typ, _ := h["typ"].(string) // a media type: ASCII, case-insensitive
-	if !equalFoldASCII(typ, "at+jwt") && !equalFoldASCII(typ, "application/at+jwt") &&
-		(!equalFoldASCII(typ, "jwt") || v.cfg.RequireAccessTokenType) {
+	if !v.accessTokenType(h["typ"]) {
 		return nil, ErrTokenType
 	}
 	return v.cfg.Keys.lookup(ctx, t)
+}
+
+// accessTokenType reports whether typ, a JOSE header's, may be an access
+// token's: at+jwt (RFC 9068; the only one under RFC9068), or JWT or none,
+// as the major providers send. A media type compares in ASCII, without case.
+func (v *JWT) accessTokenType(typ any) bool {
+	s, isString := typ.(string)
+	switch {
+	case equalFoldASCII(s, "at+jwt"), equalFoldASCII(s, "application/at+jwt"):
+		return true
+	case v.cfg.RFC9068:
+		return false
+	}
+	return typ == nil || isString && equalFoldASCII(s, "jwt")
+}
+
+// union appends to a the elements of b not yet in it.
+func union(a, b []string) []string {
+	for _, s := range b {
+		if !slices.Contains(a, s) {
+			a = append(a, s)
+		}
+	}
+	return a
 }
 
 // isCompactJWS reports whether raw is three segments of base64url

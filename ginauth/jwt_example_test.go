@@ -15,27 +15,34 @@ import (
 	"github.com/gindepends/gindepends/ginauth"
 )
 
+// Declared once, at package level, as FastAPI declares oauth2_scheme: the
+// scheme, the validator (a value main provides), the token.
+var (
+	oauth2Scheme = ginauth.OAuth2PasswordBearer{
+		TokenURL: "token",
+		Scopes:   map[string]string{"me": "Read information about the current user.", "items": "Read items."},
+	}.Dep()
+	tokens = di.Provided[ginauth.TokenValidator]("tokens")
+	token  = ginauth.Bearer(oauth2Scheme, tokens)
+)
+
 func ExampleBearer() {
 	// An authorization server of our own; with another one, use
-	// ginauth.JWKS("https://issuer.example.com/.well-known/jwks.json").
+	// ginauth.Discover("https://issuer.example.com").
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	issuer, _ := ginauth.NewIssuer(ginauth.IssuerConfig{Issuer: "https://auth.example.com", Audience: "https://api.example.com", Key: key, KeyID: "k1"})
 
-	tokens := ginauth.MustJWT(ginauth.JWTConfig{
+	// In main: the validator, closed when the server stops.
+	v := ginauth.MustJWT(ginauth.JWTConfig{
 		Issuer:   "https://auth.example.com",
 		Audience: "https://api.example.com",
 		Keys:     issuer.Keys(),
 	})
-	defer tokens.Close()
-	oauth2Scheme := ginauth.OAuth2PasswordBearer{
-		TokenURL: "token",
-		Scopes:   map[string]string{"me": "Read information about the current user.", "items": "Read items."},
-	}
-	token := ginauth.Bearer(oauth2Scheme, tokens)
-
+	defer v.Close()
 	e := gin.New()
-	di.NewRouter(e).GET("/users/me/items", di.Handle1(di.Security(token, "items", "me"), func(c *gin.Context, t *ginauth.Token) {
-		c.String(200, "items of "+t.Subject)
+	api := di.NewRouter(e, di.Provide(tokens, v))
+	api.GET("/users/me/items", di.JSON1(di.Security(token, "items", "me"), func(c *gin.Context, t *ginauth.Token) (string, error) {
+		return "items of " + t.Subject, nil
 	}))
 
 	both, _ := issuer.Issue("johndoe", "cli", []string{"me", "items"})
@@ -44,7 +51,7 @@ func ExampleBearer() {
 	show(e, "/users/me/items", "Authorization", "Bearer "+meOnly.AccessToken)
 	show(e, "/users/me/items", "Authorization", "Bearer "+both.AccessToken[:len(both.AccessToken)-4]+"AAAA")
 	// Output:
-	// 200 "" items of johndoe
+	// 200 "" "items of johndoe"
 	// 403 "Bearer error=\"insufficient_scope\", error_description=\"The access token lacks a required scope\", scope=\"items me\"" {"detail":"Not enough permissions"}
 	// 401 "Bearer error=\"invalid_token\", error_description=\"The access token is not valid\"" {"detail":"Could not validate credentials"}
 }
@@ -72,21 +79,20 @@ func ExampleJWT_Health() {
 	// The JWK Set is down: the validator starts anyway, routes answer 503
 	// (with Retry-After) rather than refusing good tokens, and a readiness
 	// probe says why.
-	tokens := ginauth.MustJWT(ginauth.JWTConfig{
+	v := ginauth.MustJWT(ginauth.JWTConfig{
 		Issuer:   "https://auth.example.com",
 		Audience: "https://api.example.com",
 		Keys:     ginauth.JWKS("http://127.0.0.1:1/jwks.json", ginauth.JWKSOptions{Timeout: time.Second}),
 	})
-	defer tokens.Close()
-	oauth2Scheme := ginauth.OAuth2PasswordBearer{TokenURL: "token", Scopes: map[string]string{"items": "Read items."}}
-	token := ginauth.Bearer(oauth2Scheme, tokens)
+	defer v.Close()
 
 	e := gin.New()
-	di.NewRouter(e).GET("/items", di.Handle1(di.Security(token, "items"), func(c *gin.Context, t *ginauth.Token) {
-		c.String(http.StatusOK, "items of "+t.Subject)
+	api := di.NewRouter(e, di.Provide(tokens, v))
+	api.GET("/items", di.JSON1(di.Security(token, "items"), func(c *gin.Context, t *ginauth.Token) (string, error) {
+		return "items of " + t.Subject, nil
 	}))
 	e.GET("/ready", func(c *gin.Context) {
-		if h := tokens.Health(); !h.Ready {
+		if h := v.Health(); !h.Ready {
 			c.String(http.StatusServiceUnavailable, "no keys yet, last error at %v", !h.LastFailure.IsZero())
 			return
 		}

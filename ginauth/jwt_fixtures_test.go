@@ -76,8 +76,8 @@ var readScheme = ginauth.OAuth2PasswordBearer{TokenURL: "token", Realm: "api", S
 // and answers its subject.
 func tokenRoute(v ginauth.TokenValidator, opts ...ginauth.BearerOption) *gin.Engine {
 	e := gin.New()
-	token := ginauth.Bearer(readScheme, v, opts...)
-	di.NewRouter(e).GET("/", di.Handle1(di.Security(token, "read"), func(c *gin.Context, t *ginauth.Token) {
+	token := ginauth.Bearer(readScheme.Dep(), testTokens, opts...)
+	di.NewRouter(e, di.Provide(testTokens, v)).GET("/", di.Handle1(di.Security(token, "read"), func(c *gin.Context, t *ginauth.Token) {
 		c.String(200, t.Subject)
 	}))
 	return e

@@ -168,16 +168,23 @@ func TestRow21TokenType(t *testing.T) {
 		{"application/at+jwt", typ("application/at+jwt"), accepted},
 		{"AT+JWT", typ("AT+JWT"), accepted},
 		{"JWT", typ("JWT"), accepted},
-		{"absent", typ(nil), notAccess},
+		{"absent, as Okta and Cognito send them", typ(nil), accepted},
 		{"an ID token", typ("id_token+jwt"), notAccess},
+		{"a logout token", typ("logout+jwt"), notAccess},
 		{"JOSE", typ("JOSE"), notAccess},
 		{"a number", typ(1), notAccess},
+		{"Cognito's ID token", sign(t, "hs", header("hs"), with("token_use", "id")), notAccess},
+		{"Cognito's access token", sign(t, "hs", header("hs"), with("token_use", "access")), accepted},
+		{"Keycloak's ID token", sign(t, "hs", header("hs", "typ", "JWT"), with("typ", "ID")), notAccess},
+		{"Keycloak's refresh token", sign(t, "hs", header("hs", "typ", "JWT"), with("typ", "Refresh")), notAccess},
+		{"Keycloak's access token", sign(t, "hs", header("hs", "typ", "JWT"), with("typ", "Bearer")), accepted},
 	})
-	strict := validator(t, func(c *ginauth.JWTConfig) { c.RequireAccessTokenType = true })
+	// RFC 9068's profile in full: at+jwt only.
+	strict := validator(t, func(c *ginauth.JWTConfig) { c.RFC9068 = true })
 	runTokens(t, strict, []tokenCase{
-		{"strict: at+jwt", typ("at+jwt"), accepted},
-		{"strict: JWT", typ("JWT"), notAccess},
-		{"strict: absent", typ(nil), notAccess},
+		{"RFC 9068: at+jwt", typ("at+jwt"), accepted},
+		{"RFC 9068: JWT", typ("JWT"), notAccess},
+		{"RFC 9068: absent", typ(nil), notAccess},
 	})
 }
 
@@ -376,17 +383,23 @@ func TestRow35Audience(t *testing.T) {
 
 func TestRow36RequiredClaims(t *testing.T) {
 	lacks := refused("The access token lacks a required claim")
+	// By default, what every major provider sets: sub.
 	runTokens(t, validator(t), []tokenCase{
 		{"no sub", sign(t, "hs", header("hs"), with("sub", nil)), lacks},
-		{"no client_id", sign(t, "hs", header("hs"), with("client_id", nil)), lacks},
-		{"no jti", sign(t, "hs", header("hs"), with("jti", nil)), lacks},
 		{"empty sub", sign(t, "hs", header("hs"), with("sub", "")), lacks},
+		{"no client_id, no jti", sign(t, "hs", header("hs"), with("client_id", nil, "jti", nil)), accepted},
 	})
-	relaxed := validator(t, func(c *ginauth.JWTConfig) { c.RequiredClaims = []string{"sub"} })
-	runTokens(t, relaxed, []tokenCase{
-		{"relaxed: no client_id, no jti", sign(t, "hs", header("hs"), with("client_id", nil, "jti", nil)), accepted},
-		{"relaxed: no sub", sign(t, "hs", header("hs"), with("sub", nil)), lacks},
+	// RFC 9068's profile in full: client_id, jti and iat too.
+	full := validator(t, func(c *ginauth.JWTConfig) { c.RFC9068 = true })
+	runTokens(t, full, []tokenCase{
+		{"RFC 9068: all there", sign(t, "hs", header("hs"), goodClaims()), accepted},
+		{"RFC 9068: no client_id", sign(t, "hs", header("hs"), with("client_id", nil)), lacks},
+		{"RFC 9068: azp is not client_id", sign(t, "hs", header("hs"), with("client_id", nil, "azp", "cli")), lacks},
+		{"RFC 9068: no jti", sign(t, "hs", header("hs"), with("jti", nil)), lacks},
+		{"RFC 9068: no iat", sign(t, "hs", header("hs"), with("iat", nil)), lacks},
 	})
+	none := validator(t, func(c *ginauth.JWTConfig) { c.RequiredClaims = []string{} })
+	runTokens(t, none, []tokenCase{{"none required: no sub", sign(t, "hs", header("hs"), with("sub", nil)), answer{200, "", ""}}})
 	if _, err := ginauth.NewJWT(ginauth.JWTConfig{Issuer: testIssuer, Audience: testAudience, Keys: signingKeys(), RequiredClaims: []string{"email"}}); err == nil {
 		t.Error("an unknown required claim was accepted")
 	}

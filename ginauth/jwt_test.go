@@ -18,21 +18,38 @@ import (
 )
 
 func TestOptionalTokenIsNilWhenAbsentAndRefusedWhenBad(t *testing.T) {
-	optional := ginauth.OAuth2PasswordBearer{TokenURL: "token", AutoError: ginauth.Off}
-	e := gin.New()
-	di.NewRouter(e).GET("/", di.Handle1(ginauth.Bearer(optional, validator(t)), func(c *gin.Context, t *ginauth.Token) {
+	// Two ways: the scheme's AutoError Off, for every route; di.Optional, for
+	// one route, with the same scheme as the others.
+	off := ginauth.Bearer(ginauth.OAuth2PasswordBearer{TokenURL: "token", AutoError: ginauth.Off}.Dep(), testTokens)
+	token := ginauth.Bearer(ginauth.OAuth2PasswordBearer{TokenURL: "token"}.Dep(), testTokens)
+	show := func(c *gin.Context, t *ginauth.Token) {
 		if t == nil {
 			c.String(200, "anonymous")
 			return
 		}
 		c.String(200, t.Subject)
-	}))
-	check(t, do(e, request{}), answer{200, "", "anonymous"})
-	check(t, do(e, auth("Basic x")), answer{200, "", "anonymous"})
-	check(t, do(e, auth("Bearer "+good(t, "hs"))), answer{200, "", "alice"})
-	// Present but invalid: refused, whatever AutoError says.
-	check(t, do(e, auth("Bearer "+tamper(good(t, "hs")))), answer{401,
-		`Bearer error="invalid_token", error_description="The access token is not valid"`, `{"detail":"Could not validate credentials"}`})
+	}
+	for name, dep := range map[string]di.Dep[*ginauth.Token]{"AutoError Off": off, "di.Optional": di.Optional(token)} {
+		t.Run(name, func(t *testing.T) {
+			e := gin.New()
+			di.NewRouter(e, di.Provide(testTokens, validator(t))).GET("/", di.Handle1(dep, show))
+			check(t, do(e, request{}), answer{200, "", "anonymous"})
+			check(t, do(e, auth("Basic x")), answer{200, "", "anonymous"})
+			check(t, do(e, auth("Bearer "+good(t, "hs"))), answer{200, "", "alice"})
+			// Present but invalid: refused, whatever AutoError says.
+			check(t, do(e, auth("Bearer "+tamper(good(t, "hs")))), answer{401,
+				`Bearer error="invalid_token", error_description="The access token is not valid"`, `{"detail":"Could not validate credentials"}`})
+		})
+	}
+	// The route that does not say Optional still needs the token.
+	e := gin.New()
+	api := di.NewRouter(e, di.Provide(testTokens, validator(t)))
+	api.GET("/optional", di.Handle1(di.Optional(token), show))
+	api.GET("/required", di.Handle1(token, show))
+	check(t, do(e, request{target: "/required"}), answer{401, "Bearer", notAuthenticated})
+	if r := api.Routes(); !r[0].Security[0].Optional || r[1].Security[0].Optional {
+		t.Errorf("registry: %+v", r)
+	}
 }
 
 func TestTokenCarriesItsClaims(t *testing.T) {
@@ -65,7 +82,7 @@ func TestEachRequestGetsItsOwnToken(t *testing.T) {
 	// the next request.
 	cached := validator(t, func(c *ginauth.JWTConfig) { c.NoCache = false })
 	e := gin.New()
-	di.NewRouter(e).GET("/", di.Handle1(ginauth.Bearer(readScheme, cached), func(c *gin.Context, t *ginauth.Token) {
+	di.NewRouter(e, di.Provide(testTokens, cached)).GET("/", di.Handle1(ginauth.Bearer(readScheme.Dep(), testTokens), func(c *gin.Context, t *ginauth.Token) {
 		c.String(200, t.Subject)
 		t.Subject = "mallory"
 		t.Scopes()[0] = "admin"
@@ -83,8 +100,8 @@ func TestEachRequestGetsItsOwnToken(t *testing.T) {
 func TestCachedTokensAreStillCheckedForScopes(t *testing.T) {
 	cached := validator(t, func(c *ginauth.JWTConfig) { c.NoCache = false })
 	e := gin.New()
-	token := ginauth.Bearer(readScheme, cached)
-	api := di.NewRouter(e)
+	token := ginauth.Bearer(readScheme.Dep(), testTokens)
+	api := di.NewRouter(e, di.Provide(testTokens, cached))
 	api.GET("/read", di.Handle1(di.Security(token, "read"), func(c *gin.Context, _ *ginauth.Token) { c.Status(204) }))
 	api.GET("/write", di.Handle1(di.Security(token, "write"), func(c *gin.Context, _ *ginauth.Token) { c.Status(204) }))
 	readOnly := sign(t, "rs", header("rs"), with("scope", "read"))
@@ -106,7 +123,7 @@ func TestValidateErrorsAreSentinels(t *testing.T) {
 		{sign(t, "hs", header("hs", "crit", []string{"x"}), goodClaims()), ginauth.ErrCriticalHeader},
 		{sign(t, "hs", header("hs", "jwk", "x"), goodClaims()), ginauth.ErrEmbeddedKey},
 		{sign(t, "hs", header("hs", "kid", "nope"), goodClaims()), ginauth.ErrUnknownKey},
-		{sign(t, "hs", header("hs"), with("jti", nil)), ginauth.ErrMissingClaim},
+		{sign(t, "hs", header("hs"), with("sub", nil)), ginauth.ErrMissingClaim},
 		{sign(t, "hs", header("hs"), with("exp", 1)), jwt.ErrTokenExpired},
 	} {
 		if _, err := v.Validate(ctx, tc.token); !errors.Is(err, tc.want) {
@@ -204,7 +221,7 @@ func TestIssuerMakesRFC9068Tokens(t *testing.T) {
 		if at.TokenType != "bearer" || at.ExpiresIn != 60 || at.Scope != "read write" {
 			t.Fatalf("answer %+v", at)
 		}
-		v := validator(t, func(c *ginauth.JWTConfig) { c.Keys = iss.Keys(); c.RequireAccessTokenType = true })
+		v := validator(t, func(c *ginauth.JWTConfig) { c.Keys = iss.Keys(); c.RFC9068 = true })
 		tok, err := v.Validate(context.Background(), at.AccessToken)
 		if err != nil {
 			t.Fatalf("%T: %v", key, err)

@@ -12,6 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/gindepends/gindepends/di"
+	"github.com/gindepends/gindepends/ginauth"
 )
 
 func TestMain(m *testing.M) {
@@ -89,3 +90,7 @@ func mustPanic(t *testing.T, f func()) (msg string) {
 }
 
 const notAuthenticated = `{"detail":"Not authenticated"}`
+
+// testTokens is the validator the routes of a test are given, as main
+// gives its own: di.NewRouter(e, di.Provide(testTokens, v)).
+var testTokens = di.Provided[ginauth.TokenValidator]("tokens")

@@ -88,7 +88,7 @@ func TestRow41ScopesSplitOnSpaceOnly(t *testing.T) {
 
 	// A route cannot require, nor a scheme declare, what no token grants.
 	msg := mustPanic(t, func() {
-		di.NewRouter(gin.New()).GET("/", di.Handle1(di.Security(ginauth.Bearer(readScheme, v), "read\u00a0write"), func(*gin.Context, *ginauth.Token) {}))
+		di.NewRouter(gin.New(), di.Provide(testTokens, v)).GET("/", di.Handle1(di.Security(ginauth.Bearer(readScheme.Dep(), testTokens), "read\u00a0write"), func(*gin.Context, *ginauth.Token) {}))
 	})
 	if !strings.Contains(msg, "is not a scope") {
 		t.Errorf("panic %q", msg)
@@ -462,12 +462,12 @@ func (b *countedBody) Read(p []byte) (int, error) {
 
 func TestRow48FormBodyIsNotReadBeforeTheToken(t *testing.T) {
 	v := validator(t)
-	token := ginauth.Bearer(readScheme, v)
+	token := ginauth.Bearer(readScheme.Dep(), testTokens)
 	type form struct {
 		Name string `form:"name"`
 	}
 	e := gin.New()
-	api := di.NewRouter(e)
+	api := di.NewRouter(e, di.Provide(testTokens, v))
 	api.POST("/", di.Handle1(di.Security(token, "read"), func(c *gin.Context, tok *ginauth.Token) { c.String(200, tok.Subject) }))
 	api.POST("/form", di.Handle2(di.Security(token, "read"), di.Form[form](di.MaxBytes(1024)), func(c *gin.Context, _ *ginauth.Token, f form) {
 		c.String(200, "%d", len(f.Name))
@@ -536,7 +536,7 @@ func TestRow49SchemeNamesAreASCII(t *testing.T) {
 	// The password form reads client credentials from Basic only.
 	form := serveDep(ginauth.PasswordRequestForm, showForm)
 	check(t, do(form, post("username=u&password=p", "Authorization", "ba\u017fic "+base64.StdEncoding.EncodeToString([]byte("app:s3")))),
-		answer{200, "", `grant="" user="u" pass="p" scopes=[] id="" secret=""`})
+		answer{200, "", `grant="" user="u" pass="p" scopes=[] id=nil secret=nil`})
 
 	// typ is a media type, compared in ASCII.
 	v := validator(t)
@@ -609,7 +609,7 @@ func TestKeySetsRefuseAmbiguousKids(t *testing.T) {
 // Without a scope, AutoError off makes the token optional.
 func TestScopeMakesTheTokenRequired(t *testing.T) {
 	optional := ginauth.OAuth2PasswordBearer{TokenURL: "token", Realm: "api", Scopes: map[string]string{"read": "Read."}, AutoError: ginauth.Off}
-	token := ginauth.Bearer(optional, validator(t))
+	token := ginauth.Bearer(optional.Dep(), testTokens)
 	show := func(c *gin.Context, tok *ginauth.Token) {
 		if tok == nil {
 			c.String(200, "anonymous")
@@ -618,7 +618,7 @@ func TestScopeMakesTheTokenRequired(t *testing.T) {
 		c.String(200, tok.Subject)
 	}
 	e := gin.New()
-	api := di.NewRouter(e)
+	api := di.NewRouter(e, di.Provide(testTokens, validator(t)))
 	api.GET("/scoped", di.Handle1(di.Security(token, "read"), show))
 	api.GET("/open", di.Handle1(token, show))
 	check(t, do(e, request{target: "/scoped"}), answer{401, `Bearer realm="api"`, notAuthenticated})
@@ -663,7 +663,7 @@ func TestRow15KeyPinnedToRS256RefusesPS256(t *testing.T) {
 func TestRow37AllScopesRequired(t *testing.T) {
 	v := validator(t)
 	e := gin.New()
-	di.NewRouter(e).GET("/", di.Handle1(di.Security(ginauth.Bearer(readScheme, v), "read", "write"), func(c *gin.Context, tok *ginauth.Token) { c.String(200, tok.Subject) }))
+	di.NewRouter(e, di.Provide(testTokens, v)).GET("/", di.Handle1(di.Security(ginauth.Bearer(readScheme.Dep(), testTokens), "read", "write"), func(c *gin.Context, tok *ginauth.Token) { c.String(200, tok.Subject) }))
 	both := answer{403, `Bearer realm="api", error="insufficient_scope", error_description="The access token lacks a required scope", scope="read write"`,
 		`{"detail":"Not enough permissions"}`}
 	for _, tc := range []tokenCase{

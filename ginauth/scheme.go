@@ -22,22 +22,18 @@ const (
 	Off
 )
 
-// Scheme is a security scheme of this package that yields a credential of
-// type T: every scheme type here, used by [AnyOf].
-type Scheme[T any] interface {
-	// Dep declares the scheme as a dependency. Call it once, at package
-	// level, and keep the result: each call declares a new dependency.
+// scheme is what every scheme type of this package is: its declaration
+// (Dep), its OpenAPI entry, and how it reads its credential.
+type scheme[T any] interface {
 	Dep() di.Dep[T]
-	// OpenAPI is the scheme's entry in components.securitySchemes.
 	OpenAPI() SecuritySchemeObject
-
 	settings() settings
 	reader() func(c *gin.Context) (cred T, found bool, err error)
 }
 
 // settings are what every scheme shares.
 type settings struct {
-	info             *SchemeInfo
+	info             *schemeInfo
 	realm            string // for bearer challenges
 	autoError        bool
 	challenge        string // WWW-Authenticate when the credential is missing
@@ -48,7 +44,7 @@ func newSettings(name, defaultName string, model SecuritySchemeObject, auto Togg
 	if name == "" {
 		name = defaultName
 	}
-	return settings{info: &SchemeInfo{name: name, model: model}, autoError: auto == On, challenge: challenge, notAuthenticated: notAuth}
+	return settings{info: &schemeInfo{name: name, model: model}, autoError: auto == On, challenge: challenge, notAuthenticated: notAuth}
 }
 
 // bearerSettings are those of a scheme that reads a bearer token from the
@@ -59,26 +55,43 @@ func bearerSettings(name, defaultName string, model SecuritySchemeObject, auto T
 	return st
 }
 
-// missing is the answer when the credential is absent and AutoError is on.
+// missing is the answer when the credential is absent and AutoError is on,
+// marked so that di.Optional tells it from a bad credential.
 func (s settings) missing() error {
 	if s.notAuthenticated != nil {
-		return s.notAuthenticated(s.challenge)
+		return di.MissingCredential(s.notAuthenticated(s.challenge))
 	}
-	return NotAuthenticated(s.challenge)
+	return di.MissingCredential(NotAuthenticated(s.challenge))
 }
 
 // declare turns a scheme into its dependency: absent credentials answer
 // 401 (or nothing, with AutoError off); present but bad ones always fail.
-func declare[T any](s Scheme[T]) di.Dep[T] {
+// The registry's view of it (a *schemeInfo) keeps its settings and reader,
+// for the combinators that take the dependency: Bearer, AnyOf.
+func declare[T any](s scheme[T]) di.Dep[T] {
 	st := s.settings()
 	read := s.reader()
-	return di.Scheme(st.info, func(c *gin.Context) (T, error) {
+	info := st.info
+	info.st, info.read = st, read
+	return di.Scheme(info, func(c *gin.Context) (T, error) {
 		v, found, err := read(c)
 		if err == nil && !found && st.autoError {
 			err = st.missing()
 		}
 		return v, err
 	})
+}
+
+// infoOf is the scheme that dep was declared from, with the reader of its
+// credential, or a panic naming what, which needs one.
+func infoOf[T any](what string, dep di.Dep[T]) (*schemeInfo, func(*gin.Context) (T, bool, error)) {
+	info, ok := dep.Scheme().(*schemeInfo)
+	if ok {
+		if read, ok := info.read.(func(*gin.Context) (T, bool, error)); ok {
+			return info, read
+		}
+	}
+	panic(fmt.Sprintf("ginauth: %s needs a scheme of this package, declared with its Dep(), such as ginauth.OAuth2PasswordBearer{...}.Dep(); %q is not one", what, dep.Name()))
 }
 
 // NotAuthenticated is FastAPI's answer for a missing credential (since
@@ -94,30 +107,45 @@ func NotAuthenticated(challenge string) error {
 // as a scheme's NotAuthenticated for clients that depend on it.
 func Legacy403(string) error { return di.Error(403, "Not authenticated") }
 
-// SchemeInfo is how a scheme appears in the route registry ([di.Router.Routes])
-// and in the docs: its name, and its OpenAPI entry.
-type SchemeInfo struct {
+// OpenAPI is the components.securitySchemes entry of s, a scheme that the
+// route registry lists (di.Route's Security), if s is a scheme of this
+// package other than an AnyOf, which has an entry per alternative.
+func OpenAPI(s di.SecurityScheme) (SecuritySchemeObject, bool) {
+	info, ok := s.(*schemeInfo)
+	if !ok || info.alternatives != nil {
+		return SecuritySchemeObject{}, false
+	}
+	return info.model, true
+}
+
+// Alternatives are the schemes that s, an [AnyOf], accepts, any one of
+// which is enough (an OR in OpenAPI); nil for any other scheme.
+func Alternatives(s di.SecurityScheme) []di.SecurityScheme {
+	if info, ok := s.(*schemeInfo); ok {
+		return slices.Clone(info.alternatives)
+	}
+	return nil
+}
+
+// schemeInfo is how a scheme appears in the route registry
+// ([di.Router.Routes]) and in the docs: a di.SecurityScheme, whose OpenAPI
+// entry and alternatives the functions OpenAPI and Alternatives read.
+type schemeInfo struct {
 	name         string
 	model        SecuritySchemeObject
-	alternatives []*SchemeInfo
+	alternatives []di.SecurityScheme
+	st           settings
+	read         any // func(*gin.Context) (T, bool, error) of the scheme's T
 }
 
 // SchemeName is the name the docs use for the scheme (FastAPI's
 // scheme_name, by default the type's name).
-func (s *SchemeInfo) SchemeName() string { return s.name }
-
-// OpenAPI is the scheme's components.securitySchemes entry; the zero value for
-// an [AnyOf], which has one entry per alternative.
-func (s *SchemeInfo) OpenAPI() SecuritySchemeObject { return s.model }
-
-// Alternatives are the schemes an [AnyOf] accepts, any one of which is
-// enough (an OR in OpenAPI); nil for any other scheme.
-func (s *SchemeInfo) Alternatives() []*SchemeInfo { return slices.Clone(s.alternatives) }
+func (s *schemeInfo) SchemeName() string { return s.name }
 
 // CheckScopes refuses, at startup, what is not a scope (RFC 6749 §3.3: no
 // space, printable ASCII), which no token could grant, and scopes that an
 // OAuth2 scheme does not declare: the docs would offer no way to ask for them.
-func (s *SchemeInfo) CheckScopes(scopes []string) error {
+func (s *schemeInfo) CheckScopes(scopes []string) error {
 	for _, sc := range scopes {
 		if !isScopeToken(sc) {
 			return fmt.Errorf("%q is not a scope: use printable ASCII without space, '\"' or '\\' (RFC 6749 §3.3)", sc)
@@ -125,7 +153,7 @@ func (s *SchemeInfo) CheckScopes(scopes []string) error {
 	}
 	if s.alternatives != nil {
 		for _, alt := range s.alternatives {
-			if err := alt.CheckScopes(scopes); err != nil {
+			if err := alt.(*schemeInfo).CheckScopes(scopes); err != nil {
 				return err
 			}
 		}

@@ -134,12 +134,12 @@ func TestHTTPBasic(t *testing.T) {
 }
 
 func TestOAuth2BearerSchemes(t *testing.T) {
-	for _, s := range []ginauth.Scheme[string]{
-		ginauth.OAuth2PasswordBearer{TokenURL: "token"},
-		ginauth.OAuth2AuthorizationCodeBearer{AuthorizationURL: "authorize", TokenURL: "token"},
+	for name, s := range map[string]di.Dep[string]{
+		"OAuth2PasswordBearer":          ginauth.OAuth2PasswordBearer{TokenURL: "token"}.Dep(),
+		"OAuth2AuthorizationCodeBearer": ginauth.OAuth2AuthorizationCodeBearer{AuthorizationURL: "authorize", TokenURL: "token"}.Dep(),
 	} {
-		t.Run(fmt.Sprintf("%T", s), func(t *testing.T) {
-			runCases(t, serveDep(s.Dep(), showToken), []schemeCase{
+		t.Run(name, func(t *testing.T) {
+			runCases(t, serveDep(s, showToken), []schemeCase{
 				{"present", auth("Bearer testtoken"), answer{200, "", `"testtoken"`}},
 				{"lower case", auth("bearer testtoken"), answer{200, "", `"testtoken"`}},
 				{"missing", request{}, answer{401, "Bearer", notAuthenticated}},
@@ -202,8 +202,7 @@ func TestScopesAreRegisteredAndChecked(t *testing.T) {
 	api := di.NewRouter(gin.New())
 	api.GET("/users/me/items", di.Handle1(di.Security(scheme, "items", "me"), func(*gin.Context, string) {}))
 	routes := api.Routes()
-	info, ok := routes[0].Security[0].Scheme.(*ginauth.SchemeInfo)
-	if !ok || info.SchemeName() != "OAuth2PasswordBearer" || fmt.Sprint(routes[0].Security[0].Scopes) != "[items me]" {
+	if info := routes[0].Security[0].Scheme; info.SchemeName() != "OAuth2PasswordBearer" || fmt.Sprint(routes[0].Security[0].Scopes) != "[items me]" {
 		t.Fatalf("registry: %+v", routes[0].Security)
 	}
 	msg := mustPanic(t, func() {

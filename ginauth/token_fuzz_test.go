@@ -72,7 +72,7 @@ func newFuzzTarget(f testing.TB) fuzzTarget {
 	f.Cleanup(v.Close)
 	scheme := ginauth.OAuth2PasswordBearer{TokenURL: "token", Scopes: map[string]string{"read": "Read"}}
 	e := gin.New()
-	di.NewRouter(e).GET("/", di.Handle1(di.Security(ginauth.Bearer(scheme, v), "read"),
+	di.NewRouter(e, di.Provide(testTokens, v)).GET("/", di.Handle1(di.Security(ginauth.Bearer(scheme.Dep(), testTokens), "read"),
 		func(c *gin.Context, t *ginauth.Token) { c.String(http.StatusOK, t.Subject) }))
 	return fuzzTarget{v, e}
 }
@@ -154,8 +154,8 @@ func isCompactJWS(raw string) bool {
 // and says what is wrong with it, or "".
 func acceptable(raw string, tok *ginauth.Token, before time.Time) string {
 	switch {
-	case tok.Subject == "" || tok.ClientID == "" || tok.ID == "":
-		return fmt.Sprintf("a required claim is empty: sub %q client_id %q jti %q", tok.Subject, tok.ClientID, tok.ID)
+	case tok.Subject == "":
+		return "sub is empty"
 	case !tok.ExpiresAt.After(before):
 		return fmt.Sprintf("expired at %v, before %v", tok.ExpiresAt, before)
 	case tok.Issuer != fuzzIssuer:

@@ -39,26 +39,29 @@ type ItemPath struct {
 	ID int `uri:"id" binding:"gte=1"`
 }
 
-// The security schemes, declared once. Their declarations are what the
-// route registry, and so the docs, describe.
+// The API's dependencies, declared once at package level, as FastAPI's
+// tutorials declare theirs: the security schemes, the values main provides
+// (the store, the token validator), and what is built on them. Their
+// declarations are what the route registry, and so the docs, describe.
 var (
 	// OAuth2 with the password flow: clients get a token from /token.
 	oauth2Scheme = ginauth.OAuth2PasswordBearer{
 		TokenURL: "token",
 		Scopes:   map[string]string{"me": "Read information about the current user.", "items": "Read items."},
-	}
+	}.Dep()
 	// Machine clients send an API key, in a header or a cookie.
-	apiKey = ginauth.AnyOf(ginauth.APIKeyHeader{Name: "X-API-Key"}, ginauth.APIKeyCookie{Name: "api_key"})
+	apiKey = ginauth.AnyOf(ginauth.APIKeyHeader{Name: "X-API-Key"}.Dep(), ginauth.APIKeyCookie{Name: "api_key"}.Dep())
 	// HTTP Basic, for the tutorial's /basic/me.
 	basic = ginauth.HTTPBasic{Realm: realm}.Dep()
-)
 
-// Register adds the example API to engine, and returns its router so that
-// tests can override dependencies.
-func Register(engine *gin.Engine, store *Store) *di.Router {
+	// What main makes, and tests replace: given to the router by Register.
+	stores = di.Provided[*Store]("store")
+	tokens = di.Provided[ginauth.TokenValidator]("tokens")
+
 	// The database session: one per request, committed before the response
-	// is sent, so that a failed commit answers with its error, not 201.
-	db := di.Resource("db", func(*gin.Context) (*Tx, di.Cleanup, error) {
+	// is sent, so that a failed commit answers with its error, not 201;
+	// any error of the request rolls it back.
+	db = di.Resource1("db", stores, func(_ *gin.Context, store *Store) (*Tx, di.Cleanup, error) {
 		tx := &Tx{store: store}
 		return tx, func(err error) error {
 			if err != nil {
@@ -71,22 +74,32 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 	// The user a validated token was issued to (FastAPI's tutorial005):
 	// Bearer checks the signature, the claims and every scope required
 	// where the token is used, and answers 401/403 as RFC 6750 says.
-	token := ginauth.Bearer(oauth2Scheme, store.tokens)
-	currentUser := di.Func1("currentUser", token, func(_ *gin.Context, t *ginauth.Token) (*User, error) {
+	token       = ginauth.Bearer(oauth2Scheme, tokens)
+	currentUser = di.Func2("currentUser", token, stores, func(_ *gin.Context, t *ginauth.Token, store *Store) (*User, error) {
 		u, ok := store.user(t.Subject)
 		if !ok {
 			return nil, ginauth.InvalidToken("The access token's user is unknown")
 		}
 		return u, nil
 	})
-	activeUser := di.Func1("activeUser", di.Security(currentUser, "me"), func(_ *gin.Context, u *User) (*User, error) {
+	activeUser = di.Func1("activeUser", di.Security(currentUser, "me"), func(_ *gin.Context, u *User) (*User, error) {
 		if u.Disabled {
 			return nil, di.Error(http.StatusBadRequest, "Inactive user")
 		}
 		return u, nil
 	})
-	client := ginauth.VerifyAPIKey(ginauth.ValueOf(apiKey), store.apiKeys)
-	basicUser := di.Func1("basicUser", basic, func(c *gin.Context, cred *ginauth.HTTPBasicCredentials) (*User, error) {
+
+	// The owner of a valid API key.
+	client = di.Func2("client", ginauth.ValueOf(apiKey), stores, func(_ *gin.Context, key string, store *Store) (string, error) {
+		owner, ok := store.apiKeys.Owner(key)
+		if !ok {
+			return "", di.Error(http.StatusUnauthorized, "Invalid API key").WithHeader("WWW-Authenticate", "APIKey")
+		}
+		return owner, nil
+	})
+
+	// The user of HTTP Basic credentials, which the login limits guard.
+	basicUser = di.Func2("basicUser", basic, stores, func(c *gin.Context, cred *ginauth.HTTPBasicCredentials, store *Store) (*User, error) {
 		u, err := store.authenticate(c.Request.Context(), cred.Username, cred.Password, c.RemoteIP())
 		if errors.Is(err, errLogin) {
 			return nil, di.Error(http.StatusUnauthorized, "Incorrect username or password").
@@ -94,10 +107,21 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 		}
 		return u, err
 	})
-	// The token endpoint's answer: the client first, since a request from
-	// a client that is not who it says gets no password checked.
-	accessToken := di.Func1("accessToken", ginauth.PasswordRequestForm, func(c *gin.Context, form *ginauth.OAuth2PasswordRequestForm) (ginauth.AccessToken, error) {
-		clientID, err := store.client(form.ClientID, form.ClientSecret)
+)
+
+// Register adds the example API to engine, with the store and its token
+// validator, and returns its router so that tests can override
+// dependencies.
+func Register(engine *gin.Engine, store *Store) *di.Router {
+	api := di.NewRouter(engine, di.Provide(stores, store), di.Provide(tokens, store.tokens))
+	api.GET("/", di.JSON(func(*gin.Context) (gin.H, error) {
+		return gin.H{"message": "gindepends example", "routes": "/routes"}, nil
+	}))
+	// The token endpoint: FastAPI's login form, RFC 9068 access tokens. The
+	// client first, since a request from a client that is not who it says
+	// gets no password checked.
+	api.POST("/token", di.JSON2(ginauth.PasswordRequestForm, stores, func(c *gin.Context, form *ginauth.OAuth2PasswordRequestForm, store *Store) (ginauth.AccessToken, error) {
+		clientID, err := store.client(deref(form.ClientID), deref(form.ClientSecret))
 		if err != nil {
 			return ginauth.AccessToken{}, err
 		}
@@ -109,30 +133,19 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 			return ginauth.AccessToken{}, err
 		}
 		return store.issue(u.Username, clientID, form.Scopes)
-	})
-
-	api := di.NewRouter(engine)
-	api.GET("/", di.Handle(func(c *gin.Context) {
-		c.JSON(http.StatusOK, gin.H{"message": "gindepends example", "routes": "/routes"})
-	}))
-	// The token endpoint: FastAPI's login form, RFC 9068 access tokens.
-	api.POST("/token", di.Handle1(accessToken, func(c *gin.Context, at ginauth.AccessToken) {
-		c.JSON(http.StatusOK, at)
 	}))
 	// Other services validate the tokens with this key set.
 	engine.GET("/.well-known/jwks.json", store.issuer.JWKSHandler())
-	api.GET("/users/me", di.Handle1(activeUser, func(c *gin.Context, u *User) {
-		c.JSON(http.StatusOK, u)
+	api.GET("/users/me", di.JSON1(activeUser, func(_ *gin.Context, u *User) (*User, error) { return u, nil }))
+	api.GET("/users/me/items", di.JSON2(di.Security(activeUser, "items"), db, func(_ *gin.Context, u *User, tx *Tx) ([]Item, error) {
+		return tx.ownedBy(u.Username), nil
 	}))
-	api.GET("/users/me/items", di.Handle2(di.Security(activeUser, "items"), db, func(c *gin.Context, u *User, tx *Tx) {
-		c.JSON(http.StatusOK, tx.ownedBy(u.Username))
-	}))
-	api.POST("/users/me/items", di.Handle3(di.Security(activeUser, "items"), di.Body[Item](), db, func(c *gin.Context, u *User, it Item, tx *Tx) {
+	api.POST("/users/me/items", di.JSON3(di.Security(activeUser, "items"), di.Body[Item](), db, func(_ *gin.Context, u *User, it Item, tx *Tx) (Item, error) {
 		it.Owner = u.Username
-		c.JSON(http.StatusCreated, tx.add(it))
-	}))
-	api.GET("/basic/me", di.Handle1(basicUser, func(c *gin.Context, u *User) { c.JSON(http.StatusOK, u) }))
-	api.GET("/status", di.Handle(func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) }))
+		return tx.add(it), nil
+	}), di.Status(http.StatusCreated))
+	api.GET("/basic/me", di.JSON1(basicUser, func(_ *gin.Context, u *User) (*User, error) { return u, nil }))
+	api.GET("/status", di.JSON(func(*gin.Context) (gin.H, error) { return gin.H{"status": "ok"}, nil }))
 	// Readiness, for a load balancer: whether the keys that check tokens are
 	// usable. Keys known at startup always are; a remote JWK Set is not
 	// before its first fetch, nor when it has been stale for too long, and
@@ -147,21 +160,28 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 
 	// Machine clients: every route of the group needs a valid API key.
 	items := api.Group("/items", client)
-	items.GET("", di.Handle2(di.Query[Page](), db, func(c *gin.Context, p Page, tx *Tx) {
-		c.JSON(http.StatusOK, tx.list(p))
+	items.GET("", di.JSON2(di.Query[Page](), db, func(_ *gin.Context, p Page, tx *Tx) ([]Item, error) {
+		return tx.list(p), nil
 	}))
-	items.GET("/:id", di.Handle2(di.Path[ItemPath](), db, func(c *gin.Context, p ItemPath, tx *Tx) {
+	items.GET("/:id", di.JSON2(di.Path[ItemPath](), db, func(_ *gin.Context, p ItemPath, tx *Tx) (Item, error) {
 		it, ok := tx.get(p.ID)
 		if !ok {
-			c.JSON(http.StatusNotFound, gin.H{"detail": "Item not found"})
-			return
+			return Item{}, di.Error(http.StatusNotFound, "Item not found")
 		}
-		c.JSON(http.StatusOK, it)
+		return it, nil
 	}))
 
 	// The route registry: what the docs will be built from.
-	api.GET("/routes", di.Handle(func(c *gin.Context) { c.JSON(http.StatusOK, describe(api.Routes())) }))
+	api.GET("/routes", di.JSON(func(*gin.Context) ([]route, error) { return describe(api.Routes()), nil }))
 	return api
+}
+
+// deref is an optional form field, "" when absent.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // route is a registry entry as /routes shows it.
@@ -178,17 +198,12 @@ func describe(routes []di.Route) []route {
 	for _, r := range routes {
 		sec := []map[string][]string{}
 		for _, s := range r.Security {
-			info, _ := s.Scheme.(*ginauth.SchemeInfo)
-			alts := []*ginauth.SchemeInfo{info}
-			if info != nil && info.Alternatives() != nil {
-				alts = info.Alternatives()
+			alts := ginauth.Alternatives(s.Scheme)
+			if alts == nil {
+				alts = []di.SecurityScheme{s.Scheme}
 			}
 			for _, a := range alts {
-				name := s.Scheme.SchemeName()
-				if a != nil {
-					name = a.SchemeName()
-				}
-				sec = append(sec, map[string][]string{name: s.Scopes})
+				sec = append(sec, map[string][]string{a.SchemeName(): s.Scopes})
 			}
 		}
 		out = append(out, route{r.Method, r.Path, sec})

@@ -62,7 +62,7 @@ func basicMe(srv *httptest.Server, user, password string) (int, http.Header, str
 }
 
 // token sends POST /token with user and password.
-func token(srv *httptest.Server, user, password string) (int, http.Header, string, error) {
+func postToken(srv *httptest.Server, user, password string) (int, http.Header, string, error) {
 	req, err := http.NewRequest("POST", srv.URL+"/token", strings.NewReader("username="+user+"&password="+password))
 	if err != nil {
 		return 0, nil, "", err
@@ -129,7 +129,7 @@ func TestLoginAnswers503WhenNoHashSlotFreesInTime(t *testing.T) {
 
 	first := make(chan int, 1)
 	go func() {
-		s, _, _, _ := token(srv, "johndoe", "secret")
+		s, _, _, _ := postToken(srv, "johndoe", "secret")
 		first <- s
 	}()
 	select {
@@ -157,11 +157,11 @@ func TestLoginOverTheLimitComputesNoHash(t *testing.T) {
 	f := &fakeHash{}
 	srv := serveWith(t, l, f)
 	for range 2 {
-		if s, _, body, err := token(srv, "johndoe", "wrong"); s != 400 || err != nil {
+		if s, _, body, err := postToken(srv, "johndoe", "wrong"); s != 400 || err != nil {
 			t.Fatalf("%d %s %v", s, body, err)
 		}
 	}
-	for _, send := range []func(*httptest.Server, string, string) (int, http.Header, string, error){token, basicMe} {
+	for _, send := range []func(*httptest.Server, string, string) (int, http.Header, string, error){postToken, basicMe} {
 		for _, password := range []string{"wrong", "secret"} {
 			s, hdr, body, err := send(srv, "johndoe", password)
 			if s != 429 || hdr.Get("Retry-After") == "" || body != `{"detail":"Too many failed attempts, try again later"}` || err != nil {

@@ -114,7 +114,7 @@ func NewStoreWith(l LoginLimits) *Store {
 		issuer:        issuer,
 		tokens: ginauth.MustJWT(ginauth.JWTConfig{
 			Issuer: issuerURL, Audience: audience, Keys: issuer.Keys(),
-			RequireAccessTokenType: true, Leeway: 30 * time.Second,
+			RFC9068: true, Leeway: 30 * time.Second,
 		}),
 		guard:     newLoginGuard(l),
 		checkHash: bcrypt.CompareHashAndPassword,
