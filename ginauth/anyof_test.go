@@ -241,3 +241,18 @@ func TestAnyOfUsesTheFirstSchemesNotAuthenticated(t *testing.T) {
 	e := serveDep(ginauth.AnyOf[string](ginauth.APIKeyHeader{Name: "X-Key", NotAuthenticated: ginauth.Legacy403}.Dep(), ginauth.APIKeyQuery{Name: "k"}.Dep()), showCredential)
 	check(t, do(e, request{}), answer{403, "", notAuthenticated})
 }
+
+// Every combinator takes a scheme the one way, its Dep; anything else is a
+// mistake caught at startup, with the fix in the message.
+func TestCombinatorsTakeASchemesDep(t *testing.T) {
+	notAScheme := di.Func("notAScheme", func(*gin.Context) (string, error) { return "", nil })
+	for name, f := range map[string]func(){
+		"Bearer": func() { ginauth.Bearer(notAScheme, testTokens) },
+		"AnyOf":  func() { ginauth.AnyOf(ginauth.APIKeyHeader{Name: "k"}.Dep(), notAScheme) },
+	} {
+		msg := mustPanic(t, f)
+		if !strings.Contains(msg, name+` needs a scheme of this package, declared with its Dep(), such as ginauth.OAuth2PasswordBearer{...}.Dep(); "notAScheme" is not one`) {
+			t.Errorf("%s: panic %q", name, msg)
+		}
+	}
+}

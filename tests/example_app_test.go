@@ -232,12 +232,36 @@ func TestExampleAppRegistry(t *testing.T) {
 		`{"method":"POST","path":"/users/me/items","security":[{"OAuth2PasswordBearer":["items","me"]}]},` +
 		`{"method":"GET","path":"/basic/me","security":[{"HTTPBasic":[]}]},` +
 		`{"method":"GET","path":"/status","security":[]},` +
+		`{"method":"GET","path":"/greeting","security":[{"OAuth2PasswordBearer":[]},{}]},` +
 		`{"method":"GET","path":"/ready","security":[]},` +
 		`{"method":"GET","path":"/items","security":[{"APIKeyHeader":[]},{"APIKeyCookie":[]}]},` +
 		`{"method":"GET","path":"/items/:id","security":[{"APIKeyHeader":[]},{"APIKeyCookie":[]}]},` +
 		`{"method":"GET","path":"/routes","security":[]}]`
 	if status != 200 || body != want {
 		t.Fatalf("got %d %s", status, body)
+	}
+}
+
+// One route takes a token if there is one: no token is a stranger, a bad
+// one a 401; the registry says the route's auth is optional.
+func TestExampleAppOptionalAuthentication(t *testing.T) {
+	srv := newServer(t)
+	run(t, srv, []exchange{
+		{name: "no token", path: "/greeting", status: 200, want: `{"greeting":"Hello, stranger"}`},
+		{name: "a token", path: "/greeting", header: []string{"Authorization", "Bearer " + login(t, srv, "johndoe", "secret")},
+			status: 200, want: `{"greeting":"Hello, John Doe"}`},
+		{name: "a bad token", path: "/greeting", header: []string{"Authorization", "Bearer nope"}, status: 401,
+			challenge: `Bearer error="invalid_token", error_description="The access token is malformed"`, want: `{"detail":"Could not validate credentials"}`},
+	})
+}
+
+// Token responses are kept out of caches (RFC 6749 §5.1), by gin
+// middleware on the route.
+func TestExampleAppTokenResponsesAreNotStored(t *testing.T) {
+	srv := newServer(t)
+	status, hdr, _ := call(t, srv, "POST", "/token", "username=johndoe&password=secret", "Content-Type", "application/x-www-form-urlencoded")
+	if status != 200 || hdr.Get("Cache-Control") != "no-store" || hdr.Get("Pragma") != "no-cache" {
+		t.Errorf("got %d, Cache-Control %q, Pragma %q", status, hdr.Get("Cache-Control"), hdr.Get("Pragma"))
 	}
 }
 

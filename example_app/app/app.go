@@ -133,7 +133,7 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 			return ginauth.AccessToken{}, err
 		}
 		return store.issue(u.Username, clientID, form.Scopes)
-	}))
+	}), di.Middleware(noStore))
 	// Other services validate the tokens with this key set.
 	engine.GET("/.well-known/jwks.json", store.issuer.JWKSHandler())
 	api.GET("/users/me", di.JSON1(activeUser, func(_ *gin.Context, u *User) (*User, error) { return u, nil }))
@@ -146,6 +146,14 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 	}), di.Status(http.StatusCreated))
 	api.GET("/basic/me", di.JSON1(basicUser, func(_ *gin.Context, u *User) (*User, error) { return u, nil }))
 	api.GET("/status", di.JSON(func(*gin.Context) (gin.H, error) { return gin.H{"status": "ok"}, nil }))
+	// Authentication optional on one route: no token greets a stranger, a
+	// bad one is still a 401.
+	api.GET("/greeting", di.JSON1(di.Optional(currentUser), func(_ *gin.Context, u *User) (gin.H, error) {
+		if u == nil {
+			return gin.H{"greeting": "Hello, stranger"}, nil
+		}
+		return gin.H{"greeting": "Hello, " + u.FullName}, nil
+	}))
 	// Readiness, for a load balancer: whether the keys that check tokens are
 	// usable. Keys known at startup always are; a remote JWK Set is not
 	// before its first fetch, nor when it has been stale for too long, and
@@ -176,6 +184,14 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 	return api
 }
 
+// noStore keeps a token response out of every cache on the way, as RFC 6749
+// §5.1 requires: gin middleware, on one route.
+func noStore(c *gin.Context) {
+	c.Header("Cache-Control", "no-store")
+	c.Header("Pragma", "no-cache")
+	c.Next()
+}
+
 // deref is an optional form field, "" when absent.
 func deref(s *string) string {
 	if s == nil {
@@ -192,11 +208,13 @@ type route struct {
 }
 
 // describe lists routes with their security as OpenAPI will: one object per
-// alternative, so that an AnyOf shows as several.
+// alternative, so that an AnyOf shows as several, and an empty one where
+// authentication is optional.
 func describe(routes []di.Route) []route {
 	out := make([]route, 0, len(routes))
 	for _, r := range routes {
 		sec := []map[string][]string{}
+		optional := false
 		for _, s := range r.Security {
 			alts := ginauth.Alternatives(s.Scheme)
 			if alts == nil {
@@ -205,6 +223,10 @@ func describe(routes []di.Route) []route {
 			for _, a := range alts {
 				sec = append(sec, map[string][]string{a.SchemeName(): s.Scopes})
 			}
+			optional = optional || s.Optional
+		}
+		if optional {
+			sec = append(sec, map[string][]string{})
 		}
 		out = append(out, route{r.Method, r.Path, sec})
 	}
