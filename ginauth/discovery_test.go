@@ -96,8 +96,7 @@ func TestDiscoverRefusesMixUpsAndDowngrades(t *testing.T) {
 		})
 	}
 	// The same https issuer with its keys over https is fine.
-	var srv *httptest.Server
-	srv = metadataServer(t, true, func(base string) map[string]any { return map[string]any{"issuer": base, "jwks_uri": base + "/keys"} })
+	srv := metadataServer(t, true, func(base string) map[string]any { return map[string]any{"issuer": base, "jwks_uri": base + "/keys"} })
 	v, err := ginauth.NewJWT(ginauth.JWTConfig{Audience: "api", Keys: ginauth.Discover(srv.URL, ginauth.JWKSOptions{Client: srv.Client()})})
 	if err != nil {
 		t.Fatal(err)
