@@ -16,18 +16,6 @@ import (
 	"github.com/go-playground/validator/v10"
 )
 
-// The binding dependencies give a handler a struct filled from one part of
-// the request with gin's binding and checked with gin's validator (the
-// `binding:"..."` tags), and answer FastAPI's 422 when that fails: every
-// problem found, each with its type, location, message and input. Declare each
-// once, at package level, like any dependency:
-//
-//	var page = di.Query[Page]() // type Page struct{ Limit int `form:"limit" binding:"max=100"` }
-//
-// Problems in several bindings of one route are reported together; a
-// dependency that needs a binding that failed is not run, while the others
-// are, so an authentication error still wins over a bad parameter.
-
 // Query binds T from the query string, with gin's `form` tags.
 func Query[T any]() Dep[T] {
 	return bindFields[T]("query", "form", func(c *gin.Context, _ []field) (map[string][]string, error) {

@@ -23,7 +23,8 @@ import (
 	"github.com/go-playground/validator/v10"
 )
 
-// Body binds T from a JSON body (FastAPI's body model), with `json` tags. An
+// Body binds T from a JSON body (FastAPI's body model), with `json` tags,
+// checked with its `binding` tags (see Bindings in the package doc). An
 // empty body, or null, is a "missing" error; malformed JSON "json_invalid"; a
 // body of another content type "model_attributes_type"; values of the wrong
 // JSON type "int_type", "string_type"... each at its place; one over the limit

@@ -59,6 +59,27 @@
 // merged as FastAPI merges them for OpenAPI. A dependency says it is a
 // security scheme by being declared with [Scheme].
 //
+// # Bindings
+//
+// [Query], [Path], [Header], [Cookie], [Form] and [Body] give a handler a
+// struct filled from one part of the request with gin's binding (the form,
+// uri, header, cookie and json tags) and checked with gin's validator (the
+// binding tags: binding:"gte=1,lte=100", oneof, email...), and answer
+// FastAPI's 422 when that fails: every problem found, each with its type,
+// location, message and input. Declare each once, like any dependency:
+//
+//	type Page struct {
+//		Limit int `form:"limit,default=10" binding:"gte=1,lte=100"`
+//	}
+//	var page = di.Query[Page]()
+//
+// As in gin, binding:"required" refuses the zero value: 0, "" or false
+// count as missing, so leave it off a path id whose 0 is merely not found,
+// and use a pointer for a field whose zero value is a value. Problems in
+// several bindings of one route are reported together; a dependency that
+// needs a binding that failed is not run, while the others are, so an
+// authentication error still wins over a bad parameter.
+//
 // # Errors
 //
 // A dependency fails by returning an error. An [*HTTPError] is answered with
