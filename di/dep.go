@@ -127,9 +127,15 @@ type missingCredential struct{ answer error }
 func (m *missingCredential) Error() string { return m.answer.Error() }
 func (m *missingCredential) Unwrap() error { return m.answer }
 
+// isMissingCredential unwraps by hand: errors.As would allocate, on what is,
+// under Optional, the path of every anonymous request.
 func isMissingCredential(err error) bool {
-	var m *missingCredential
-	return errors.As(err, &m)
+	for ; err != nil; err = errors.Unwrap(err) {
+		if _, ok := err.(*missingCredential); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // Provided declares a dependency whose value the router provides, with

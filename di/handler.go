@@ -22,15 +22,24 @@ type Handler struct {
 	result  reflect.Type // what a JSON handler returns; nil for the others
 	status  int          // a JSON handler's default success status
 
-	once sync.Once
-	fn   gin.HandlerFunc
+	once       sync.Once
+	fn         gin.HandlerFunc
+	compileErr any // what compiling for HandlerFunc panicked with
 }
 
 // HandlerFunc returns h as a plain gin.HandlerFunc, for routes registered on
 // gin directly: its dependencies are resolved for each request, with no router
-// dependencies and no overrides, and errors rendered by [RenderDetail].
+// dependencies, no overrides and no provided values (a [Provided]
+// dependency needs a Router: HandlerFunc panics, every time), and errors
+// rendered by [RenderDetail].
 func (h *Handler) HandlerFunc() gin.HandlerFunc {
-	h.once.Do(func() { h.fn = compile(nil, h, h.status, compileConfig{}).serve })
+	h.once.Do(func() {
+		defer func() { h.compileErr = recover() }()
+		h.fn = compile(nil, h, h.status, compileConfig{}).serve
+	})
+	if h.compileErr != nil {
+		panic(h.compileErr)
+	}
 	return h.fn
 }
 
@@ -100,6 +109,10 @@ func newJSONHandler[Out any](what string, deps []use, nilFn bool, bind func([]in
 			switch {
 			case err != nil:
 				return err
+			case c.IsAborted() || c.Writer.Written():
+				// The handler answered itself: a second body would follow
+				// the first.
+				return nil
 			case noContent || !bodyAllowed(status):
 				c.Status(status)
 			default:

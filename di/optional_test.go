@@ -97,3 +97,50 @@ func TestOptionalNeedsACredential(t *testing.T) {
 		t.Errorf("panic %q", msg)
 	}
 }
+
+// A dependency used at an Optional place and also below another: without a
+// credential, each place reads the zero value, whatever the last request
+// left in the slot, and nothing below a place runs without its credential.
+func TestOptionalPlacesShareNoStaleValues(t *testing.T) {
+	userID := di.Func1("userID", keyScheme, func(_ *gin.Context, k string) (int, error) { return len(k), nil })
+	var profiles atomic.Int32
+	profile := di.Func1("profile", userID, func(_ *gin.Context, id int) (string, error) {
+		profiles.Add(1)
+		return strings.Repeat("*", id), nil
+	})
+	current := di.Func1("current", keyScheme, func(_ *gin.Context, k string) (*member, error) {
+		if k == "" {
+			t.Error("current ran without a credential")
+		}
+		return &member{Name: k}, nil
+	})
+	e := gin.New()
+	api := di.NewRouter(e)
+	api.GET("/two", di.JSON2(di.Optional(profile), di.Optional(userID), func(_ *gin.Context, p string, id int) (string, error) {
+		return p + "|" + strings.Repeat("#", id), nil
+	}))
+	api.GET("/scheme-and-user", di.JSON2(di.Optional(keyScheme), di.Optional(current), func(_ *gin.Context, k string, m *member) (string, error) {
+		if m == nil {
+			return "anonymous key=" + k, nil
+		}
+		return "user=" + m.Name, nil
+	}))
+	// A dependency that takes an Optional place runs, with the zero value.
+	greeting := di.Func1("greeting", di.Optional(current), func(_ *gin.Context, m *member) (string, error) {
+		if m == nil {
+			return "hello, stranger", nil
+		}
+		return "hello, " + m.Name, nil
+	})
+	api.GET("/greeting", di.JSON1(greeting, func(_ *gin.Context, g string) (string, error) { return g, nil }))
+
+	expect(t, serve(e, "GET", "/two", "", "X-Key", "abc"), 200, `"***|###"`)
+	expect(t, serve(e, "GET", "/two", ""), 200, `"|"`)
+	expect(t, serve(e, "GET", "/scheme-and-user", "", "X-Key", "ann"), 200, `"user=ann"`)
+	expect(t, serve(e, "GET", "/scheme-and-user", ""), 200, `"anonymous key="`)
+	expect(t, serve(e, "GET", "/greeting", ""), 200, `"hello, stranger"`)
+	expect(t, serve(e, "GET", "/greeting", "", "X-Key", "ann"), 200, `"hello, ann"`)
+	if n := profiles.Load(); n != 1 {
+		t.Errorf("profile ran %d times, want once (with the key)", n)
+	}
+}

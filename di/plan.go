@@ -34,10 +34,12 @@ type step struct {
 	run runFunc
 	in  []int
 	out int
-	// Within an Optional place (see Optional): a missing credential here
-	// makes the value absent rather than ending the request; and at the
-	// place itself (root), an absent input makes the value zero.
-	optional, root bool
+	// Within an Optional place (see Optional), a missing credential here
+	// makes the value absent rather than ending the request. optIn marks
+	// the inputs used at an Optional place: absent, they are read as their
+	// zero value, and the step runs.
+	optional bool
+	optIn    []bool
 }
 
 // cell is one typed slot of a frame.
@@ -106,11 +108,11 @@ func (f *frame) deferCleanup(before bool, fn Cleanup) {
 	f.cleanups = append(f.cleanups, pendingCleanup{fn: fn, before: before})
 }
 
-// absentIn reports whether s has an absent input, and marks its own value
-// absent too; at an Optional place, its value is then the zero value.
+// absentIn reports whether s needs an absent input, other than one used at
+// an Optional place, and marks its own value absent too.
 func (f *frame) absentIn(s *step) bool {
-	for _, i := range s.in {
-		if f.absent[i] {
+	for j, i := range s.in {
+		if f.absent[i] && (s.optIn == nil || !s.optIn[j]) {
 			f.markAbsent(s)
 			return true
 		}
@@ -118,11 +120,10 @@ func (f *frame) absentIn(s *step) bool {
 	return false
 }
 
+// markAbsent marks the value of s absent, and zero: what an Optional place
+// above it reads (no user: nil), whether the slot is shared or not.
 func (f *frame) markAbsent(s *step) {
-	if s.root {
-		f.cells[s.out].clear() // the zero value: no user, no token
-		return
-	}
+	f.cells[s.out].clear()
 	f.absent[s.out] = true
 	f.anyAbsent = true
 }
@@ -234,10 +235,12 @@ func (p *plan) resolve(c *gin.Context, f *frame) error {
 // fail answers the error that ended a request, and reports it to gin
 // (c.Errors, which gin's Logger prints) unless it is an answer by design.
 func (p *plan) fail(c *gin.Context, err error) {
-	if internal(err) {
+	if internal(err) || c.Writer.Written() {
 		_ = c.Error(err)
 	}
-	p.render(c, err)
+	if !c.Writer.Written() { // a handler that wrote, then failed, has answered
+		p.render(c, err)
+	}
 	c.Abort()
 }
 
@@ -395,7 +398,6 @@ func compile(routeDeps []use, h *Handler, status int, cfg compileConfig) *plan {
 // not, and returns the slot of its value.
 func (cp *compiler) visit(u use, above []string, optional bool) (out int, before bool) {
 	scopes := union(slices.Clone(above), u.scopes)
-	root := u.optional && !optional
 	optional = optional || u.optional
 	key := keyOf(u, scopes, optional) // an override keeps the key of what it replaces
 	d, noCache, cleanBefore := u.d, u.noCache, u.before
@@ -413,7 +415,14 @@ func (cp *compiler) visit(u use, above []string, optional bool) (out int, before
 	}
 	cp.path = append(cp.path, d)
 	in := make([]int, len(d.deps))
+	var optIn []bool
 	for i, child := range d.deps {
+		if child.optional {
+			if optIn == nil {
+				optIn = make([]bool, len(d.deps))
+			}
+			optIn[i] = true
+		}
 		var childBefore bool
 		in[i], childBefore = cp.visit(child, scopes, optional)
 		if childBefore && d.resource && !cleanBefore {
@@ -437,7 +446,7 @@ func (cp *compiler) visit(u use, above []string, optional bool) (out int, before
 		}
 		st.provided = v
 	}
-	p.steps = append(p.steps, step{run: d.compile(st), in: in, out: out, optional: optional && d.credentials, root: root})
+	p.steps = append(p.steps, step{run: d.compile(st), in: in, out: out, optional: optional && d.credentials, optIn: optIn})
 	if cleanBefore && d.resource {
 		p.buffered = true
 		before = true

@@ -153,3 +153,44 @@ func TestScopesListIsEmptyNotNil(t *testing.T) {
 	di.NewRouter(e).GET("/", di.JSON1(di.Scopes, func(_ *gin.Context, s di.SecurityScopes) ([]string, error) { return s.List(), nil }))
 	expect(t, serve(e, "GET", "/", ""), 200, `[]`)
 }
+
+// A JSON handler that answered itself (aborted, or wrote) and then returns
+// gets no second body; one that wrote and then fails keeps what it wrote,
+// and the error reaches c.Errors and the cleanups.
+func TestJSONHandlerThatAnsweredItself(t *testing.T) {
+	var log []string
+	db := tx(&log)
+	e := gin.New()
+	var errs []string
+	e.Use(func(c *gin.Context) {
+		c.Next()
+		errs = append(errs, c.Errors.String())
+	})
+	api := di.NewRouter(e)
+	api.GET("/abort", di.JSON1(db, func(c *gin.Context, _ string) (*item, error) {
+		c.AbortWithStatusJSON(http.StatusConflict, gin.H{"detail": "conflict"})
+		return nil, nil
+	}))
+	api.GET("/wrote", di.JSON1(db, func(c *gin.Context, _ string) (*item, error) {
+		c.String(http.StatusAccepted, "queued")
+		return nil, errors.New("the queue is full")
+	}))
+	expect(t, serve(e, "GET", "/abort", ""), 409, `{"detail":"conflict"}`)
+	expect(t, serve(e, "GET", "/wrote", ""), 202, `queued`)
+	if want := "rollback: di: aborted with an error status|rollback: the queue is full"; strings.Join(log, "|") != want {
+		t.Errorf("cleanups saw %q, want %q", log, want)
+	}
+	if !strings.Contains(errs[1], "the queue is full") {
+		t.Errorf("c.Errors: %q", errs)
+	}
+}
+
+// A Provided dependency needs a router: HandlerFunc says so, every time.
+func TestHandlerFuncWithAProvidedValuePanicsEveryTime(t *testing.T) {
+	h := di.JSON1(greeting, func(_ *gin.Context, s string) (string, error) { return s, nil })
+	for range 2 {
+		if msg := mustPanic(t, func() { h.HandlerFunc() }); !strings.Contains(msg, `"greetings" is a value the router provides`) {
+			t.Errorf("panic %q", msg)
+		}
+	}
+}

@@ -256,3 +256,16 @@ func TestCombinatorsTakeASchemesDep(t *testing.T) {
 		}
 	}
 }
+
+// Bearer checks bearer tokens: an API key or a whole Authorization header
+// is not one, and saying so is a mistake caught at startup.
+func TestBearerNeedsABearerTokenScheme(t *testing.T) {
+	for _, s := range []di.Dep[string]{ginauth.APIKeyHeader{Name: "X-Key"}.Dep(), ginauth.OAuth2{}.Dep(), ginauth.OpenIdConnect{OpenIDConnectURL: "/oidc"}.Dep()} {
+		if msg := mustPanic(t, func() { ginauth.Bearer(s, testTokens) }); !strings.Contains(msg, "Bearer needs a scheme whose credential is a bearer token") {
+			t.Errorf("%s: panic %q", s.Name(), msg)
+		}
+	}
+	for _, s := range []di.Dep[string]{ginauth.OAuth2PasswordBearer{TokenURL: "t"}.Dep(), ginauth.OAuth2AuthorizationCodeBearer{AuthorizationURL: "a", TokenURL: "t"}.Dep(), ginauth.BearerCookie{}.Dep()} {
+		ginauth.Bearer(s, testTokens)
+	}
+}

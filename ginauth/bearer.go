@@ -2,6 +2,7 @@ package ginauth
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -42,6 +43,9 @@ import (
 // scheme's 401 whatever AutoError says, unless di.Optional says otherwise.
 func Bearer(scheme di.Dep[string], tokens di.Dep[TokenValidator], opts ...BearerOption) di.Dep[*Token] {
 	info, _ := infoOf("Bearer", scheme)
+	if !info.st.token {
+		panic(fmt.Sprintf("ginauth: Bearer needs a scheme whose credential is a bearer token (OAuth2PasswordBearer, OAuth2AuthorizationCodeBearer, BearerCookie); %q is not one (API keys: VerifyAPIKey)", info.name))
+	}
 	var cfg bearerConfig
 	for _, o := range opts {
 		o(&cfg)

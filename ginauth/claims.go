@@ -32,8 +32,10 @@ type claims struct {
 	Cid   string `json:"cid"`   // Okta
 	Appid string `json:"appid"` // Entra ID v1
 	// What providers say the token is, beside the typ header.
-	TokenUse string `json:"token_use"` // Cognito: access or id
-	Typ      string `json:"typ"`       // Keycloak: Bearer, ID, Refresh...
+	TokenUse string          `json:"token_use"` // Cognito: access or id
+	Typ      string          `json:"typ"`       // Keycloak: Bearer, ID, Refresh...
+	AtHash   json.RawMessage `json:"at_hash"`   // OpenID Connect's ID tokens only
+	CHash    json.RawMessage `json:"c_hash"`
 
 	scopeClaim string     // a claim other than scope and scp that holds the scopes
 	custom     scopeValue // its value, read by checkPayload
@@ -76,10 +78,11 @@ func (c *claims) clientID() string {
 }
 
 // accessToken reports whether the claims do not say the token is of another
-// kind: an ID token of Cognito (token_use) or of Keycloak (typ), a
+// kind: an OpenID Connect ID token (at_hash and c_hash hash what comes
+// with an ID token), one of Cognito (token_use) or of Keycloak (typ), a
 // Keycloak refresh or logout token.
 func (c *claims) accessToken() bool {
-	if c.TokenUse != "" && c.TokenUse != "access" {
+	if c.TokenUse != "" && c.TokenUse != "access" || c.AtHash != nil || c.CHash != nil {
 		return false
 	}
 	for _, other := range []string{"ID", "Refresh", "Offline", "Logout", "Serialized-ID"} {
@@ -248,6 +251,7 @@ var registeredClaims = [][]byte{
 	[]byte("iss"), []byte("sub"), []byte("aud"), []byte("exp"), []byte("nbf"), []byte("iat"),
 	[]byte("jti"), []byte("client_id"), []byte("scope"), []byte("scp"),
 	[]byte("azp"), []byte("cid"), []byte("appid"), []byte("token_use"), []byte("typ"),
+	[]byte("at_hash"), []byte("c_hash"),
 }
 
 // scanClaims walks the top-level keys of a claims object. It

@@ -60,7 +60,9 @@ func (s BearerCookie) OpenAPI() SecuritySchemeObject {
 }
 
 func (s BearerCookie) settings() settings {
-	return newSettings(s.SchemeName, "BearerCookie", s.OpenAPI(), s.AutoError, "Bearer", s.NotAuthenticated)
+	st := newSettings(s.SchemeName, "BearerCookie", s.OpenAPI(), s.AutoError, "Bearer", s.NotAuthenticated)
+	st.token = true
+	return st
 }
 
 func (s BearerCookie) reader() func(*gin.Context) (string, bool, error) {

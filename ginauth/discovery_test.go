@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -105,4 +106,33 @@ func TestDiscoverRefusesMixUpsAndDowngrades(t *testing.T) {
 	if err := validate(v, discoveredToken(t, srv.URL)); err != nil {
 		t.Errorf("Validate: %v", err)
 	}
+}
+
+// Metadata that cannot be had at startup is fetched again, as the keys
+// are: 503 until then, then the tokens pass.
+func TestDiscoverRecoversAfterAFailedStart(t *testing.T) {
+	var up atomic.Bool
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
+		if !up.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		json.NewEncoder(w).Encode(map[string]any{"issuer": srv.URL, "jwks_uri": srv.URL + "/keys"})
+	})
+	mux.HandleFunc("/keys", func(w http.ResponseWriter, _ *http.Request) {
+		w.Write([]byte(`{"keys":[` + string(jwkOf(t, jwksKeys().r1, "k1", "", "sig")) + `]}`))
+	})
+	v, err := ginauth.NewJWT(ginauth.JWTConfig{Audience: "api",
+		Keys: ginauth.Discover(srv.URL, ginauth.JWKSOptions{Timeout: time.Second, RefreshInterval: time.Hour, UnknownKeyInterval: 20 * time.Millisecond})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(v.Close)
+	tok := discoveredToken(t, srv.URL)
+	wantUnavailable(t, v, jwksEngine(v), tok)
+	up.Store(true)
+	eventually(t, 5*time.Second, "the metadata is back, the token still fails", func() bool { return validate(v, tok) == nil })
 }

@@ -34,6 +34,8 @@ var (
 	errNumericDate    = errors.New("ginauth: a date claim is not a JSON number of seconds")
 	errMalformed      = errors.New("ginauth: the token is not a JWS in compact form")
 	errTooLong        = errors.New("ginauth: the token is over the size limit")
+	errNoToken        = errors.New("ginauth: ClaimsOf: no token")
+	errClient         = errors.New("ginauth: the token's client is not one of JWTConfig.Clients")
 )
 
 // describe says, in a few words and RFC 6750's charset, why a token was
@@ -55,6 +57,8 @@ func describe(err error) string {
 		return "The access token comes from another issuer"
 	case errors.Is(err, ErrTokenType):
 		return "The token is not an access token"
+	case errors.Is(err, errClient):
+		return "The access token was issued to another client"
 	case errors.Is(err, ErrMissingClaim), errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
 		return "The access token lacks a required claim"
 	case errors.Is(err, jwt.ErrTokenMalformed), errors.Is(err, errInvalidUTF8), errors.Is(err, errDuplicateClaim),

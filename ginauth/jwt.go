@@ -40,9 +40,16 @@ type JWTConfig struct {
 	// be at+jwt, JWT or absent (Okta and Cognito send none), sub is
 	// required, and the client is read from client_id, azp (Auth0,
 	// Keycloak, Entra ID), cid (Okta) or appid (Entra ID v1). Tokens that
-	// say they are something else are refused either way: another typ,
-	// Keycloak's "typ":"ID" or "Refresh", Cognito's "token_use":"id".
+	// say they are something else are refused either way: another typ, an
+	// OpenID Connect ID token's at_hash or c_hash, Keycloak's "typ":"ID" or
+	// "Refresh", Cognito's "token_use":"id". Set Audience to the API's
+	// identifier, not a client's: an ID token's aud is its client.
 	RFC9068 bool
+	// Clients, when set, are the clients whose tokens are taken: the client
+	// as the token names it (client_id, azp, cid or appid). For providers
+	// whose access tokens have no aud (Cognito), it is the check that a
+	// token was meant for this API's clients.
+	Clients []string
 	// RequiredClaims must be present and not empty, beyond what RFC9068
 	// requires; nil means sub. Use an empty, non-nil slice to require none.
 	RequiredClaims []string
@@ -219,6 +226,9 @@ func (v *JWT) Validate(ctx context.Context, raw string) (*Token, error) {
 	}
 	if !c.accessToken() {
 		return nil, ErrTokenType
+	}
+	if v.cfg.Clients != nil && !slices.Contains(v.cfg.Clients, c.clientID()) {
+		return nil, errClient
 	}
 	if v.cfg.MaxAge > 0 && (!c.IssuedAt.set || now.Sub(c.IssuedAt.Time) > v.cfg.MaxAge+v.cfg.Leeway) {
 		return nil, ErrTokenTooOld

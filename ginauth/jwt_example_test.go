@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -104,4 +105,28 @@ func ExampleJWT_Health() {
 	// Output:
 	// 503 "" {"detail":"The keys that verify access tokens are unavailable; try again later"}
 	// 503 "" no keys yet, last error at true
+}
+
+func ExampleDiscover() {
+	// An identity provider on loopback, publishing its metadata and keys.
+	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	mux := http.NewServeMux()
+	idp := httptest.NewServer(mux)
+	defer idp.Close()
+	issuer, _ := ginauth.NewIssuer(ginauth.IssuerConfig{Issuer: idp.URL, Audience: "https://api.example.com", Key: key, KeyID: "k1"})
+	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintf(w, `{"issuer":%q,"jwks_uri":%q}`, idp.URL, idp.URL+"/keys")
+	})
+	keys := gin.New()
+	keys.GET("/keys", issuer.JWKSHandler())
+	mux.Handle("/keys", keys)
+
+	// The API knows the issuer's URL and its own audience, nothing more.
+	v := ginauth.MustJWT(ginauth.JWTConfig{Keys: ginauth.Discover(idp.URL), Audience: "https://api.example.com"})
+	defer v.Close()
+	at, _ := issuer.Issue("johndoe", "cli", []string{"items"})
+	t, err := v.Validate(context.Background(), at.AccessToken)
+	fmt.Println(t.Subject, t.Scopes(), t.Issuer == idp.URL, err)
+	// Output:
+	// johndoe [items] true <nil>
 }

@@ -3,6 +3,8 @@ package ginauth_test
 import (
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -137,7 +139,7 @@ func TestProviderAccessTokens(t *testing.T) {
 		name: "Amazon Cognito", path: "/us-east-1_Example", rfc8414: false,
 		config: func(iss string) ginauth.JWTConfig {
 			// Cognito's access tokens have no aud: the client is the check.
-			return ginauth.JWTConfig{Keys: ginauth.Discover(iss), NoAudience: true}
+			return ginauth.JWTConfig{Keys: ginauth.Discover(iss), NoAudience: true, Clients: []string{"5k3t9s1q"}}
 		},
 		header: map[string]any{"kid": "cog-1", "alg": "RS256"},
 		claims: func(iss string) map[string]any {
@@ -201,4 +203,53 @@ func TestProviderIDTokensRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An OpenID Connect ID token, whatever its provider, carries at_hash or
+// c_hash: it is refused even when its aud is the configured audience (as an
+// app's own client ID can be).
+func TestOpenIDConnectIDTokensRefused(t *testing.T) {
+	k := jwksKeys()
+	now := time.Now().Unix()
+	p := newProvider(t, "/tenant/v2.0", false, k.r1, "e-1")
+	v, err := ginauth.NewJWT(ginauth.JWTConfig{Keys: ginauth.Discover(p.issuer), Audience: "c44b4083-3bb0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(v.Close)
+	header := map[string]any{"typ": "JWT", "alg": "RS256", "kid": "e-1"}
+	base := map[string]any{"aud": "c44b4083-3bb0", "iss": p.issuer, "iat": now, "exp": now + 300, "sub": "AAAA", "nonce": "n", "name": "Alice"}
+	for _, marker := range []string{"at_hash", "c_hash"} {
+		claims := maps.Clone(base)
+		claims[marker] = "dGhpcyBpcyBhIGhhc2g"
+		if err := validate(v, signed(t, k.r1, header, claims)); !errors.Is(err, ginauth.ErrTokenType) {
+			t.Errorf("an ID token with %s: %v", marker, err)
+		}
+	}
+	if err := validate(v, signed(t, k.r1, header, base)); err != nil {
+		t.Errorf("the same claims without them: %v", err)
+	}
+}
+
+// Where access tokens have no aud (Cognito), Clients says whose tokens the
+// API takes.
+func TestClientsRestrictTheClient(t *testing.T) {
+	k := jwksKeys()
+	now := time.Now().Unix()
+	p := newProvider(t, "/us-east-1_Example", false, k.r1, "cog-1")
+	v, err := ginauth.NewJWT(ginauth.JWTConfig{Keys: ginauth.Discover(p.issuer), NoAudience: true, Clients: []string{"5k3t9s1q"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(v.Close)
+	token := func(client string) string {
+		return signed(t, k.r1, map[string]any{"kid": "cog-1", "alg": "RS256"}, map[string]any{"sub": "u", "iss": p.issuer,
+			"token_use": "access", "client_id": client, "scope": "openid", "exp": now + 300, "iat": now})
+	}
+	if err := validate(v, token("5k3t9s1q")); err != nil {
+		t.Errorf("the API's client: %v", err)
+	}
+	e := jwksEngine(v)
+	check(t, do(e, auth("Bearer "+token("another"))), answer{401,
+		`Bearer error="invalid_token", error_description="The access token was issued to another client"`, couldNotValidate})
 }

@@ -38,13 +38,21 @@ type settings struct {
 	autoError        bool
 	challenge        string // WWW-Authenticate when the credential is missing
 	notAuthenticated func(challenge string) error
+	missingAnswer    error // made once: under di.Optional, a missing credential is no error
+	token            bool  // the credential is a bearer token, for Bearer
 }
 
 func newSettings(name, defaultName string, model SecuritySchemeObject, auto Toggle, challenge string, notAuth func(string) error) settings {
 	if name == "" {
 		name = defaultName
 	}
-	return settings{info: &schemeInfo{name: name, model: model}, autoError: auto == On, challenge: challenge, notAuthenticated: notAuth}
+	st := settings{info: &schemeInfo{name: name, model: model}, autoError: auto == On, challenge: challenge, notAuthenticated: notAuth}
+	if notAuth != nil {
+		st.missingAnswer = di.MissingCredential(notAuth(challenge))
+	} else {
+		st.missingAnswer = di.MissingCredential(NotAuthenticated(challenge))
+	}
+	return st
 }
 
 // bearerSettings are those of a scheme that reads a bearer token from the
@@ -52,17 +60,13 @@ func newSettings(name, defaultName string, model SecuritySchemeObject, auto Togg
 func bearerSettings(name, defaultName string, model SecuritySchemeObject, auto Toggle, realm string, notAuth func(string) error) settings {
 	st := newSettings(name, defaultName, model, auto, challenge("Bearer", "realm", realm), notAuth)
 	st.realm = realm
+	st.token = true
 	return st
 }
 
 // missing is the answer when the credential is absent and AutoError is on,
 // marked so that di.Optional tells it from a bad credential.
-func (s settings) missing() error {
-	if s.notAuthenticated != nil {
-		return di.MissingCredential(s.notAuthenticated(s.challenge))
-	}
-	return di.MissingCredential(NotAuthenticated(s.challenge))
-}
+func (s settings) missing() error { return s.missingAnswer }
 
 // declare turns a scheme into its dependency: absent credentials answer
 // 401 (or nothing, with AutoError off); present but bad ones always fail.

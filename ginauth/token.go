@@ -70,6 +70,9 @@ func (t *Token) clone() *Token {
 // each call, so call it once per request.
 func ClaimsOf[C any](t *Token) (C, error) {
 	var c C
+	if t == nil {
+		return c, errNoToken // no token, under di.Optional say
+	}
 	parts := strings.Split(t.Raw, ".")
 	if len(parts) != 3 {
 		return c, errMalformed

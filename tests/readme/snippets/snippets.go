@@ -59,7 +59,7 @@ var apiKey = ginauth.AnyOf(
 var keycloak = ginauth.JWTConfig{Keys: ginauth.Discover("https://sso.example.com/realms/demo"), Audience: "account"}
 var auth0 = ginauth.JWTConfig{Keys: ginauth.Discover("https://tenant.eu.auth0.com/"), Audience: "https://api.example.com"}
 var okta = ginauth.JWTConfig{Keys: ginauth.Discover("https://dev-1.okta.com/oauth2/default"), Audience: "api://default"}
-var cognito = ginauth.JWTConfig{Keys: ginauth.Discover("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool"), NoAudience: true}
+var cognito = ginauth.JWTConfig{Keys: ginauth.Discover("https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Pool"), NoAudience: true, Clients: []string{"5k3t9s1q"}}
 
 // README: optional authentication and claims.
 var sharedItems = di.JSON1(di.Optional(currentUser), func(c *gin.Context, u *User) ([]Item, error) {
