@@ -69,3 +69,36 @@ func BenchmarkGraph4Resource(b *testing.B) {
 }
 
 func cleanupNothing(error) error { return nil }
+
+// BenchmarkGraph4JSON is Graph4 with a handler that returns its answer
+// (204, no body): the cost of the JSON handler's own path.
+func BenchmarkGraph4JSON(b *testing.B) {
+	e := gin.New()
+	di.NewRouter(e).GET("/bench", di.JSON1(benchRoot, func(_ *gin.Context, v int) (di.NoContent, error) {
+		if v != 3 {
+			b.Fatal("wrong value")
+		}
+		return di.NoContent{}, nil
+	}))
+	benchServe(b, e)
+}
+
+// BenchmarkOptionalAnonymous is a route where authentication is optional,
+// called without a credential: the scheme's missing answer is swallowed.
+func BenchmarkOptionalAnonymous(b *testing.B) {
+	missing := di.MissingCredential(di.Error(http.StatusUnauthorized, "Not authenticated"))
+	scheme := di.Scheme(benchScheme{}, func(*gin.Context) (string, error) { return "", missing })
+	user := di.Func1("user", scheme, func(_ *gin.Context, k string) (*account, error) { return benchAccount, nil })
+	e := gin.New()
+	di.NewRouter(e).GET("/bench", di.JSON1(di.Optional(user), func(_ *gin.Context, a *account) (di.NoContent, error) {
+		if a != nil {
+			b.Fatal("a user without a credential")
+		}
+		return di.NoContent{}, nil
+	}))
+	benchServe(b, e)
+}
+
+type benchScheme struct{}
+
+func (benchScheme) SchemeName() string { return "bench" }
