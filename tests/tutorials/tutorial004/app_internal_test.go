@@ -6,28 +6,11 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/gindepends/gindepends/tests/tutorials/internal/check"
 )
 
-// signed is a token of the tutorial's issuer with claims changed by kv
-// pairs (a nil value removes the claim).
-func signed(t *testing.T, kv ...any) string {
-	claims := jwt.MapClaims{"iss": "tutorial", "aud": "tutorial", "sub": "johndoe", "exp": time.Now().Add(time.Minute).Unix()}
-	for i := 0; i+1 < len(kv); i += 2 {
-		if kv[i+1] == nil {
-			delete(claims, kv[i].(string))
-		} else {
-			claims[kv[i].(string)] = kv[i+1]
-		}
-	}
-	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(secretKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
+func signed(t *testing.T, kv ...any) string { return check.Signed(t, secretKey, kv...) }
 
 // FastAPI's tests of the tutorial (test_tutorial004.py). Where a token is
 // present but not valid, the answer is RFC 6750's invalid_token, which

@@ -7,6 +7,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // Request is one request: method, target, a body (a form when it holds '='
@@ -86,3 +89,22 @@ func C(name string, r Request, want Answer) Case { return Case{Name: name, Req: 
 
 // Bearer is an Authorization header with token.
 func Bearer(token string) []string { return []string{"Authorization", "Bearer " + token} }
+
+// Signed is a token of the tutorials' issuer, signed with secret, with
+// claims changed by kv pairs (a nil value removes the claim).
+func Signed(t *testing.T, secret []byte, kv ...any) string {
+	t.Helper()
+	claims := jwt.MapClaims{"iss": "tutorial", "aud": "tutorial", "sub": "johndoe", "exp": time.Now().Add(time.Minute).Unix()}
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == nil {
+			delete(claims, kv[i].(string))
+		} else {
+			claims[kv[i].(string)] = kv[i+1]
+		}
+	}
+	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
