@@ -9,9 +9,11 @@ BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 run:
 	$(GO) run ./example_app
 
-# vet, the gofmt check, and every test with the race detector.
+# vet, the gofmt check, every test with the race detector, then the tests
+# of allocation counts, which the race detector would skew.
 test: vet fmt-check
 	$(GO) test -race -count=1 ./...
+	$(GO) test -count=1 -run 'Alloc' ./...
 
 lint: vet fmt-check
 	$(GO) run $(STATICCHECK) ./...
