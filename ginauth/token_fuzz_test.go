@@ -225,7 +225,8 @@ func acceptableHeader(header []byte) string {
 }
 
 // registered are the claims that may not be given twice, in any case.
-var registered = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", "scp"}
+var registered = []string{"iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "scope", "scp",
+	"azp", "cid", "appid", "token_use", "typ", "at_hash", "c_hash"}
 
 func acceptableClaims(payload []byte, tok *ginauth.Token, before time.Time) string {
 	// The top-level members, in order, names decoded.
@@ -258,12 +259,32 @@ func acceptableClaims(payload []byte, tok *ginauth.Token, before time.Time) stri
 		var s string
 		return s, json.Unmarshal(members[name], &s) == nil && members[name] != nil && string(members[name]) != "null"
 	}
+	// Required: sub (the default), iss; read when present: jti, and the
+	// client, from the first of client_id, azp, cid, appid.
 	for _, c := range []struct {
 		name, got string
-	}{{"sub", tok.Subject}, {"client_id", tok.ClientID}, {"jti", tok.ID}, {"iss", tok.Issuer}} {
-		if s, ok := str(c.name); !ok || s != c.got {
+		required  bool
+	}{{"sub", tok.Subject, true}, {"iss", tok.Issuer, true}, {"jti", tok.ID, false}} {
+		if s, ok := str(c.name); (ok || c.required) && s != c.got || c.required && !ok {
 			return fmt.Sprintf("%s is %s, the token says %q", c.name, members[c.name], c.got)
 		}
+	}
+	// An ID token says so: at_hash, c_hash, a token_use other than access.
+	if members["at_hash"] != nil || members["c_hash"] != nil {
+		return "an ID token's at_hash or c_hash"
+	}
+	if use, ok := str("token_use"); members["token_use"] != nil && (!ok || use != "access") {
+		return fmt.Sprintf("token_use %s", members["token_use"])
+	}
+	client := ""
+	for _, name := range []string{"client_id", "azp", "cid", "appid"} {
+		if s, ok := str(name); ok && s != "" {
+			client = s
+			break
+		}
+	}
+	if client != tok.ClientID {
+		return fmt.Sprintf("the client is %q, the token says %q", client, tok.ClientID)
 	}
 	switch aud := members["aud"]; {
 	case len(aud) > 0 && aud[0] == '"':
