@@ -3,7 +3,7 @@ GO         ?= go
 STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
 BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 
-.PHONY: run test lint vet fmt-check bench
+.PHONY: run test lint vet fmt-check bench docs
 
 # The example API on :8080, with its embedded defaults.
 run:
@@ -14,6 +14,13 @@ run:
 test: vet fmt-check
 	$(GO) test -race -count=1 ./...
 	$(GO) test -count=1 -run 'Alloc' ./...
+
+# The example app's swag files, from its annotations, with the swag CLI
+# pinned in go.mod (go tool swag). A test fails when they are stale.
+SWAG_FLAGS = init --quiet --dir ./example_app,./example_app/app --generalInfo main.go \
+	--output ./example_app/docs --outputTypes go,json --parseDependencyLevel 1
+docs:
+	$(GO) tool swag $(SWAG_FLAGS)
 
 lint: vet fmt-check
 	$(GO) run $(STATICCHECK) ./...

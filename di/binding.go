@@ -18,14 +18,14 @@ import (
 
 // Query binds T from the query string, with gin's `form` tags.
 func Query[T any]() Dep[T] {
-	return bindFields[T]("query", "form", func(c *gin.Context, _ []field) (map[string][]string, error) {
+	return bindFields[T]("query", "form", 0, func(c *gin.Context, _ []field) (map[string][]string, error) {
 		return c.Request.URL.Query(), nil
 	})
 }
 
 // Path binds T from the route's path parameters, with gin's `uri` tags.
 func Path[T any]() Dep[T] {
-	return bindFields[T]("path", "uri", func(c *gin.Context, _ []field) (map[string][]string, error) {
+	return bindFields[T]("path", "uri", 0, func(c *gin.Context, _ []field) (map[string][]string, error) {
 		m := make(map[string][]string, len(c.Params))
 		for _, p := range c.Params {
 			m[p.Key] = []string{p.Value}
@@ -37,7 +37,7 @@ func Path[T any]() Dep[T] {
 // Header binds T from the request headers, with gin's `header` tags; names
 // are case-insensitive, and errors locate them in lower case.
 func Header[T any]() Dep[T] {
-	return bindFields[T]("header", "header", func(c *gin.Context, fields []field) (map[string][]string, error) {
+	return bindFields[T]("header", "header", 0, func(c *gin.Context, fields []field) (map[string][]string, error) {
 		m := make(map[string][]string, len(fields))
 		for _, fd := range fields {
 			if vs := c.Request.Header.Values(fd.key); len(vs) > 0 {
@@ -50,7 +50,7 @@ func Header[T any]() Dep[T] {
 
 // Cookie binds T from the request cookies, with `cookie` tags.
 func Cookie[T any]() Dep[T] {
-	return bindFields[T]("cookie", "cookie", func(c *gin.Context, fields []field) (map[string][]string, error) {
+	return bindFields[T]("cookie", "cookie", 0, func(c *gin.Context, fields []field) (map[string][]string, error) {
 		m := make(map[string][]string, len(fields))
 		for _, ck := range c.Request.Cookies() {
 			if slices.ContainsFunc(fields, func(fd field) bool { return fd.key == ck.Name }) {
@@ -67,7 +67,7 @@ func Cookie[T any]() Dep[T] {
 // body"}; one over the limit (1 MiB unless [MaxBytes] says otherwise) a 413.
 func Form[T any](opts ...BindOption) Dep[T] {
 	cfg := bindConfigOf(opts)
-	return bindFields[T]("body", "form", func(c *gin.Context, _ []field) (map[string][]string, error) {
+	return bindFields[T]("body", "form", cfg.maxBytes, func(c *gin.Context, _ []field) (map[string][]string, error) {
 		r := c.Request
 		r.Body = http.MaxBytesReader(c.Writer, r.Body, cfg.maxBytes)
 		var err error
@@ -117,14 +117,14 @@ func structType[T any](what string) reflect.Type {
 
 // bindFields declares a binding of T from a form-like source: query, path,
 // headers, cookies or a form body, all mapped by gin.
-func bindFields[T any](src, tag string, values func(*gin.Context, []field) (map[string][]string, error)) Dep[T] {
+func bindFields[T any](src, tag string, maxBytes int64, values func(*gin.Context, []field) (map[string][]string, error)) Dep[T] {
 	t := structType[T](bindingName(src))
 	fields := fieldsOf(t, tag, "", nil)
 	var zero T
 	if err := binding.MapFormWithTag(&zero, map[string][]string{}, tag); err != nil {
 		panic(fmt.Sprintf("di.%s[%s]: a default value in its `%s` tags cannot be read: %v", bindingName(src), t, tag, err))
 	}
-	return Func(fmt.Sprintf("di.%s[%s]", bindingName(src), t), func(c *gin.Context) (T, error) {
+	dep := Func(fmt.Sprintf("di.%s[%s]", bindingName(src), t), func(c *gin.Context) (T, error) {
 		var v T
 		form, err := values(c, fields)
 		if err != nil {
@@ -141,6 +141,12 @@ func bindFields[T any](src, tag string, values func(*gin.Context, []field) (map[
 		}
 		return v, err
 	})
+	b := Binding{In: src, Type: t, Tag: tag}
+	if src == "body" {
+		b.In, b.MaxBytes = "form", maxBytes
+	}
+	dep.u.d.binding = &b
+	return dep
 }
 
 func bindingName(src string) string {

@@ -32,7 +32,7 @@ import (
 func Body[T any](opts ...BindOption) Dep[T] {
 	cfg := bindConfigOf(opts)
 	t := structType[T]("Body")
-	return Func(fmt.Sprintf("di.Body[%s]", t), func(c *gin.Context) (T, error) {
+	dep := Func(fmt.Sprintf("di.Body[%s]", t), func(c *gin.Context) (T, error) {
 		var v T
 		body, err := readBody(c, cfg.maxBytes)
 		if err != nil {
@@ -57,6 +57,8 @@ func Body[T any](opts ...BindOption) Dep[T] {
 		}
 		return v, jsonErrors(t, body, &v, err)
 	})
+	dep.u.d.binding = &Binding{In: "body", Type: t, Tag: "json", MaxBytes: cfg.maxBytes}
+	return dep
 }
 
 func readBody(c *gin.Context, limit int64) ([]byte, error) {

@@ -222,6 +222,7 @@ type decl struct {
 	credentials bool           // it, or something below it, is a security scheme
 	resource    bool           // it returns a cleanup
 	provided    bool           // its value comes from the router: see Provided
+	binding     *Binding       // what it reads from the request, for the docs
 	slot        func() cell
 	compile     func(site) runFunc
 }

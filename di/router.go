@@ -156,13 +156,16 @@ func (r *Router) Handle(method, relativePath string, h *Handler, opts ...RouteOp
 		}
 		status = o.status
 	}
+	all := concat(r.deps, h.deps)
 	rt := &route{deps: r.deps, handler: h, status: status, info: Route{
 		Method:   method,
 		Path:     joinPaths(basePath(r.routes), relativePath),
-		Security: securityOf(concat(r.deps, h.deps)),
+		Security: securityOf(all),
+		Bindings: bindingsOf(all),
 		Status:   status,
 		Result:   h.result,
 	}}
+	rt.info.Errors = errorsOf(rt.info.Security, rt.info.Bindings)
 	for _, req := range rt.info.Security {
 		if sc, ok := req.Scheme.(interface{ CheckScopes([]string) error }); ok {
 			if err := sc.CheckScopes(req.Scopes); err != nil {
@@ -218,6 +221,8 @@ func (r *Router) Routes() []Route {
 	for i, rt := range r.reg.routes {
 		out[i] = rt.info
 		out[i].Security = slices.Clone(rt.info.Security)
+		out[i].Bindings = slices.Clone(rt.info.Bindings)
+		out[i].Errors = slices.Clone(rt.info.Errors)
 		for j := range out[i].Security {
 			out[i].Security[j].Scopes = slices.Clone(out[i].Security[j].Scopes)
 		}
@@ -260,6 +265,16 @@ type Route struct {
 	// Result is the type such a handler returns, for the docs' response
 	// model; nil for the others.
 	Result reflect.Type
+	// Bindings are what the route's dependencies read from the request
+	// ([Query], [Path], [Header], [Cookie], [Form], [Body], [Describe]),
+	// depth first in declaration order, each declaration once.
+	Bindings []Binding
+	// Errors are the statuses the library may answer instead of the
+	// handler, in increasing order: 401 where a scheme is reached, 403 where
+	// it requires scopes, 413 where a body has a size limit, 422 where
+	// anything is bound. What the handler and dependencies return on their
+	// own is theirs to document.
+	Errors []int
 }
 
 // SecurityRequirement is one scheme a route requires, with its scopes.

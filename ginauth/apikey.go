@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/di"
@@ -29,7 +30,7 @@ type APIKeyHeader struct {
 func (s APIKeyHeader) Dep() di.Dep[string] { return declare[string](s) }
 
 // OpenAPI is the scheme's entry: an apiKey in a header.
-func (s APIKeyHeader) OpenAPI() SecuritySchemeObject {
+func (s APIKeyHeader) OpenAPI() *openapi3.SecurityScheme {
 	return apiKeyModel("APIKeyHeader", "header", s.Name, s.Description)
 }
 
@@ -59,7 +60,7 @@ type APIKeyQuery struct {
 func (s APIKeyQuery) Dep() di.Dep[string] { return declare[string](s) }
 
 // OpenAPI is the scheme's entry: an apiKey in the query.
-func (s APIKeyQuery) OpenAPI() SecuritySchemeObject {
+func (s APIKeyQuery) OpenAPI() *openapi3.SecurityScheme {
 	return apiKeyModel("APIKeyQuery", "query", s.Name, s.Description)
 }
 
@@ -94,7 +95,7 @@ type APIKeyCookie struct {
 func (s APIKeyCookie) Dep() di.Dep[string] { return declare[string](s) }
 
 // OpenAPI is the scheme's entry: an apiKey in a cookie.
-func (s APIKeyCookie) OpenAPI() SecuritySchemeObject {
+func (s APIKeyCookie) OpenAPI() *openapi3.SecurityScheme {
 	return apiKeyModel("APIKeyCookie", "cookie", s.Name, s.Description)
 }
 
@@ -115,11 +116,11 @@ func (s APIKeyCookie) reader() func(*gin.Context) (string, bool, error) {
 	}
 }
 
-func apiKeyModel(scheme, in, name, description string) SecuritySchemeObject {
+func apiKeyModel(scheme, in, name, description string) *openapi3.SecurityScheme {
 	if name == "" {
 		panic(fmt.Sprintf("ginauth: %s needs a Name: the %s that holds the key", scheme, in))
 	}
-	return SecuritySchemeObject{Type: "apiKey", In: in, Name: name, Description: description}
+	return &openapi3.SecurityScheme{Type: "apiKey", In: in, Name: name, Description: description}
 }
 
 // oneValue is the single value of a credential, not found if absent or

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/di"
@@ -55,8 +56,8 @@ func (s BearerCookie) Dep() di.Dep[string] { return declare[string](s) }
 
 // OpenAPI is the scheme's entry: an apiKey in a cookie, as OpenAPI 3 has no
 // other way to say it.
-func (s BearerCookie) OpenAPI() SecuritySchemeObject {
-	return SecuritySchemeObject{Type: "apiKey", In: "cookie", Name: s.name(), Description: s.Description}
+func (s BearerCookie) OpenAPI() *openapi3.SecurityScheme {
+	return &openapi3.SecurityScheme{Type: "apiKey", In: "cookie", Name: s.name(), Description: s.Description}
 }
 
 func (s BearerCookie) settings() settings {

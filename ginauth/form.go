@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -54,8 +55,32 @@ var PasswordRequestFormStrict = passwordForm("PasswordRequestFormStrict", true)
 
 const maxFormBytes = 64 << 10
 
+// passwordFormFields and strictPasswordFormFields are the password form as
+// it travels, for the docs (di.Describe): what the parser below accepts.
+type passwordFormFields struct {
+	GrantType    string  `form:"grant_type" binding:"omitempty,eq=password"`
+	Username     string  `form:"username" binding:"required"`
+	Password     string  `form:"password" binding:"required" format:"password"`
+	Scope        string  `form:"scope,default="`
+	ClientID     *string `form:"client_id"`
+	ClientSecret *string `form:"client_secret" format:"password"`
+}
+
+type strictPasswordFormFields struct {
+	GrantType    string  `form:"grant_type" binding:"required,eq=password"`
+	Username     string  `form:"username" binding:"required"`
+	Password     string  `form:"password" binding:"required" format:"password"`
+	Scope        string  `form:"scope,default="`
+	ClientID     *string `form:"client_id"`
+	ClientSecret *string `form:"client_secret" format:"password"`
+}
+
 func passwordForm(name string, strict bool) di.Dep[*OAuth2PasswordRequestForm] {
-	return di.Func("ginauth."+name, func(c *gin.Context) (*OAuth2PasswordRequestForm, error) {
+	fields := reflect.TypeFor[passwordFormFields]()
+	if strict {
+		fields = reflect.TypeFor[strictPasswordFormFields]()
+	}
+	return di.Describe(di.Func("ginauth."+name, func(c *gin.Context) (*OAuth2PasswordRequestForm, error) {
 		form, err := postForm(c)
 		if err != nil {
 			return nil, err
@@ -89,7 +114,7 @@ func passwordForm(name string, strict bool) di.Dep[*OAuth2PasswordRequestForm] {
 			return nil, err
 		}
 		return f, nil
-	})
+	}), di.Binding{In: "form", Type: fields, MaxBytes: maxFormBytes})
 }
 
 // postForm is the request's form body, each parameter at most once.

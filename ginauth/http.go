@@ -3,6 +3,7 @@ package ginauth
 import (
 	"fmt"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/di"
@@ -32,11 +33,11 @@ func (s HTTPBase) Dep() di.Dep[*HTTPAuthorizationCredentials] {
 }
 
 // OpenAPI is the scheme's entry: an http scheme, named as given.
-func (s HTTPBase) OpenAPI() SecuritySchemeObject {
+func (s HTTPBase) OpenAPI() *openapi3.SecurityScheme {
 	if !isToken(s.Scheme) {
 		panic(fmt.Sprintf("ginauth: HTTPBase needs a Scheme that is an HTTP token, such as \"bearer\"; got %q", s.Scheme))
 	}
-	return SecuritySchemeObject{Type: "http", Scheme: s.Scheme, Description: s.Description}
+	return &openapi3.SecurityScheme{Type: "http", Scheme: s.Scheme, Description: s.Description}
 }
 
 func (s HTTPBase) settings() settings {
@@ -68,8 +69,8 @@ func (s HTTPBearer) Dep() di.Dep[*HTTPAuthorizationCredentials] {
 }
 
 // OpenAPI is the scheme's entry: an http bearer scheme.
-func (s HTTPBearer) OpenAPI() SecuritySchemeObject {
-	return SecuritySchemeObject{Type: "http", Scheme: "bearer", BearerFormat: s.BearerFormat, Description: s.Description}
+func (s HTTPBearer) OpenAPI() *openapi3.SecurityScheme {
+	return &openapi3.SecurityScheme{Type: "http", Scheme: "bearer", BearerFormat: s.BearerFormat, Description: s.Description}
 }
 
 func (s HTTPBearer) settings() settings {
@@ -103,8 +104,8 @@ func (s HTTPDigest) Dep() di.Dep[*HTTPAuthorizationCredentials] {
 }
 
 // OpenAPI is the scheme's entry: an http digest scheme.
-func (s HTTPDigest) OpenAPI() SecuritySchemeObject {
-	return SecuritySchemeObject{Type: "http", Scheme: "digest", Description: s.Description}
+func (s HTTPDigest) OpenAPI() *openapi3.SecurityScheme {
+	return &openapi3.SecurityScheme{Type: "http", Scheme: "digest", Description: s.Description}
 }
 
 func (s HTTPDigest) settings() settings {
@@ -158,8 +159,8 @@ func (s HTTPBasic) Dep() di.Dep[*HTTPBasicCredentials] { return declare[*HTTPBas
 
 // OpenAPI is the scheme's entry: an http basic scheme (the realm is not part
 // of it).
-func (s HTTPBasic) OpenAPI() SecuritySchemeObject {
-	return SecuritySchemeObject{Type: "http", Scheme: "basic", Description: s.Description}
+func (s HTTPBasic) OpenAPI() *openapi3.SecurityScheme {
+	return &openapi3.SecurityScheme{Type: "http", Scheme: "basic", Description: s.Description}
 }
 
 func (s HTTPBasic) settings() settings {

@@ -3,6 +3,7 @@ package ginauth
 import (
 	"fmt"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/di"
@@ -42,12 +43,12 @@ type OAuth2PasswordBearer struct {
 func (s OAuth2PasswordBearer) Dep() di.Dep[string] { return declare[string](s) }
 
 // OpenAPI is the scheme's entry: an oauth2 scheme with a password flow.
-func (s OAuth2PasswordBearer) OpenAPI() SecuritySchemeObject {
+func (s OAuth2PasswordBearer) OpenAPI() *openapi3.SecurityScheme {
 	if s.TokenURL == "" {
 		panic("ginauth: OAuth2PasswordBearer needs a TokenURL: where clients get their tokens")
 	}
-	flows := OAuthFlows{Password: &OAuthFlow{TokenURL: s.TokenURL, RefreshURL: s.RefreshURL, Scopes: s.Scopes}}
-	return SecuritySchemeObject{Type: "oauth2", Description: s.Description, Flows: flows.checked("OAuth2PasswordBearer")}
+	flows := openapi3.OAuthFlows{Password: &openapi3.OAuthFlow{TokenURL: s.TokenURL, RefreshURL: s.RefreshURL, Scopes: s.Scopes}}
+	return &openapi3.SecurityScheme{Type: "oauth2", Description: s.Description, Flows: checkFlows(flows, "OAuth2PasswordBearer")}
 }
 
 func (s OAuth2PasswordBearer) settings() settings {
@@ -80,9 +81,9 @@ func (s OAuth2AuthorizationCodeBearer) Dep() di.Dep[string] { return declare[str
 
 // OpenAPI is the scheme's entry: an oauth2 scheme with an authorizationCode
 // flow.
-func (s OAuth2AuthorizationCodeBearer) OpenAPI() SecuritySchemeObject {
-	flows := OAuthFlows{AuthorizationCode: &OAuthFlow{AuthorizationURL: s.AuthorizationURL, TokenURL: s.TokenURL, RefreshURL: s.RefreshURL, Scopes: s.Scopes}}
-	return SecuritySchemeObject{Type: "oauth2", Description: s.Description, Flows: flows.checked("OAuth2AuthorizationCodeBearer")}
+func (s OAuth2AuthorizationCodeBearer) OpenAPI() *openapi3.SecurityScheme {
+	flows := openapi3.OAuthFlows{AuthorizationCode: &openapi3.OAuthFlow{AuthorizationURL: s.AuthorizationURL, TokenURL: s.TokenURL, RefreshURL: s.RefreshURL, Scopes: s.Scopes}}
+	return &openapi3.SecurityScheme{Type: "oauth2", Description: s.Description, Flows: checkFlows(flows, "OAuth2AuthorizationCodeBearer")}
 }
 
 func (s OAuth2AuthorizationCodeBearer) settings() settings {
@@ -98,7 +99,7 @@ func (s OAuth2AuthorizationCodeBearer) reader() func(*gin.Context) (string, bool
 // scheme word: "Bearer abc" gives "Bearer abc". Prefer OAuth2PasswordBearer
 // or OAuth2AuthorizationCodeBearer, which read the token itself.
 type OAuth2 struct {
-	Flows            OAuthFlows
+	Flows            openapi3.OAuthFlows
 	SchemeName       string // default "OAuth2"
 	Description      string
 	AutoError        Toggle
@@ -111,8 +112,8 @@ func (s OAuth2) Dep() di.Dep[string] { return declare[string](s) }
 
 // OpenAPI is the scheme's entry: an oauth2 scheme with its flows ("flows":{}
 // when there are none, as FastAPI writes it).
-func (s OAuth2) OpenAPI() SecuritySchemeObject {
-	return SecuritySchemeObject{Type: "oauth2", Description: s.Description, Flows: s.Flows.checked("OAuth2")}
+func (s OAuth2) OpenAPI() *openapi3.SecurityScheme {
+	return &openapi3.SecurityScheme{Type: "oauth2", Description: s.Description, Flows: checkFlows(s.Flows, "OAuth2")}
 }
 
 func (s OAuth2) settings() settings {
@@ -141,11 +142,11 @@ type OpenIdConnect struct {
 func (s OpenIdConnect) Dep() di.Dep[string] { return declare[string](s) }
 
 // OpenAPI is the scheme's entry: an openIdConnect scheme.
-func (s OpenIdConnect) OpenAPI() SecuritySchemeObject {
+func (s OpenIdConnect) OpenAPI() *openapi3.SecurityScheme {
 	if s.OpenIDConnectURL == "" {
 		panic("ginauth: OpenIdConnect needs an OpenIDConnectURL: the provider's discovery document")
 	}
-	return SecuritySchemeObject{Type: "openIdConnect", Description: s.Description, OpenIDConnectURL: s.OpenIDConnectURL}
+	return &openapi3.SecurityScheme{Type: "openIdConnect", Description: s.Description, OpenIdConnectUrl: s.OpenIDConnectURL}
 }
 
 func (s OpenIdConnect) settings() settings {

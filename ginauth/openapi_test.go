@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/gindepends/gindepends/ginauth"
 )
 
@@ -39,7 +41,7 @@ func TestOpenAPIEntriesAreFastAPIs(t *testing.T) {
 	scopes := map[string]string{"me": "Read information about the current user.", "items": "Read items."}
 	for _, tc := range []struct {
 		name  string
-		model ginauth.SecuritySchemeObject
+		model *openapi3.SecurityScheme
 		want  string
 	}{
 		{"HTTPBase", ginauth.HTTPBase{Scheme: "Other"}.OpenAPI(), `{"type":"http","scheme":"Other"}`},
@@ -59,11 +61,11 @@ func TestOpenAPIEntriesAreFastAPIs(t *testing.T) {
 		{"OAuth2AuthorizationCodeBearer", ginauth.OAuth2AuthorizationCodeBearer{AuthorizationURL: "authorize", TokenURL: "token", RefreshURL: "refresh"}.OpenAPI(),
 			`{"type":"oauth2","flows":{"authorizationCode":{"authorizationUrl":"authorize","tokenUrl":"token","refreshUrl":"refresh","scopes":{}}}}`},
 		{"OAuth2 without flows", ginauth.OAuth2{}.OpenAPI(), `{"type":"oauth2","flows":{}}`},
-		{"OAuth2 with every flow", ginauth.OAuth2{Flows: ginauth.OAuthFlows{
-			Implicit:          &ginauth.OAuthFlow{AuthorizationURL: "a", Scopes: map[string]string{"read": "Read."}},
-			Password:          &ginauth.OAuthFlow{TokenURL: "t", RefreshURL: "r"},
-			ClientCredentials: &ginauth.OAuthFlow{TokenURL: "t"},
-			AuthorizationCode: &ginauth.OAuthFlow{AuthorizationURL: "a", TokenURL: "t"},
+		{"OAuth2 with every flow", ginauth.OAuth2{Flows: openapi3.OAuthFlows{
+			Implicit:          &openapi3.OAuthFlow{AuthorizationURL: "a", Scopes: map[string]string{"read": "Read."}},
+			Password:          &openapi3.OAuthFlow{TokenURL: "t", RefreshURL: "r"},
+			ClientCredentials: &openapi3.OAuthFlow{TokenURL: "t"},
+			AuthorizationCode: &openapi3.OAuthFlow{AuthorizationURL: "a", TokenURL: "t"},
 		}}.OpenAPI(), `{"type":"oauth2","flows":{` +
 			`"implicit":{"authorizationUrl":"a","scopes":{"read":"Read."}},` +
 			`"password":{"tokenUrl":"t","refreshUrl":"r","scopes":{}},` +
@@ -92,10 +94,10 @@ func TestIncompleteSchemesPanicAtStartup(t *testing.T) {
 		{"OAuth2PasswordBearer needs a TokenURL", func() { ginauth.OAuth2PasswordBearer{}.Dep() }},
 		{"the authorizationCode flow needs an AuthorizationURL", func() { ginauth.OAuth2AuthorizationCodeBearer{TokenURL: "t"}.Dep() }},
 		{"the authorizationCode flow needs a TokenURL", func() { ginauth.OAuth2AuthorizationCodeBearer{AuthorizationURL: "a"}.Dep() }},
-		{"the implicit flow needs an AuthorizationURL", func() { ginauth.OAuth2{Flows: ginauth.OAuthFlows{Implicit: &ginauth.OAuthFlow{}}}.Dep() }},
-		{"the password flow needs a TokenURL", func() { ginauth.OAuth2{Flows: ginauth.OAuthFlows{Password: &ginauth.OAuthFlow{}}}.Dep() }},
+		{"the implicit flow needs an AuthorizationURL", func() { ginauth.OAuth2{Flows: openapi3.OAuthFlows{Implicit: &openapi3.OAuthFlow{}}}.Dep() }},
+		{"the password flow needs a TokenURL", func() { ginauth.OAuth2{Flows: openapi3.OAuthFlows{Password: &openapi3.OAuthFlow{}}}.Dep() }},
 		{"the clientCredentials flow needs a TokenURL", func() {
-			ginauth.OAuth2{Flows: ginauth.OAuthFlows{ClientCredentials: &ginauth.OAuthFlow{}}}.Dep()
+			ginauth.OAuth2{Flows: openapi3.OAuthFlows{ClientCredentials: &openapi3.OAuthFlow{}}}.Dep()
 		}},
 		{"OpenIdConnect needs an OpenIDConnectURL", func() { ginauth.OpenIdConnect{}.Dep() }},
 		{"HTTPBase needs a Scheme", func() { ginauth.HTTPBase{}.Dep() }},

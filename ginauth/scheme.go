@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/di"
@@ -26,7 +27,7 @@ const (
 // (Dep), its OpenAPI entry, and how it reads its credential.
 type scheme[T any] interface {
 	Dep() di.Dep[T]
-	OpenAPI() SecuritySchemeObject
+	OpenAPI() *openapi3.SecurityScheme
 	settings() settings
 	reader() func(c *gin.Context) (cred T, found bool, err error)
 }
@@ -42,7 +43,7 @@ type settings struct {
 	token            bool  // the credential is a bearer token, for Bearer
 }
 
-func newSettings(name, defaultName string, model SecuritySchemeObject, auto Toggle, challenge string, notAuth func(string) error) settings {
+func newSettings(name, defaultName string, model *openapi3.SecurityScheme, auto Toggle, challenge string, notAuth func(string) error) settings {
 	if name == "" {
 		name = defaultName
 	}
@@ -57,7 +58,7 @@ func newSettings(name, defaultName string, model SecuritySchemeObject, auto Togg
 
 // bearerSettings are those of a scheme that reads a bearer token from the
 // Authorization header, whose challenge carries the realm.
-func bearerSettings(name, defaultName string, model SecuritySchemeObject, auto Toggle, realm string, notAuth func(string) error) settings {
+func bearerSettings(name, defaultName string, model *openapi3.SecurityScheme, auto Toggle, realm string, notAuth func(string) error) settings {
 	st := newSettings(name, defaultName, model, auto, challenge("Bearer", "realm", realm), notAuth)
 	st.realm = realm
 	st.token = true
@@ -114,12 +115,12 @@ func Legacy403(string) error { return di.Error(403, "Not authenticated") }
 // OpenAPI is the components.securitySchemes entry of s, a scheme that the
 // route registry lists (di.Route's Security), if s is a scheme of this
 // package other than an AnyOf, which has an entry per alternative.
-func OpenAPI(s di.SecurityScheme) (SecuritySchemeObject, bool) {
+func OpenAPI(s di.SecurityScheme) (*openapi3.SecurityScheme, bool) {
 	info, ok := s.(*schemeInfo)
 	if !ok || info.alternatives != nil {
-		return SecuritySchemeObject{}, false
+		return nil, false
 	}
-	return info.model, true
+	return copyModel(info.model), true
 }
 
 // Alternatives are the schemes that s, an [AnyOf], accepts, any one of
@@ -136,7 +137,7 @@ func Alternatives(s di.SecurityScheme) []di.SecurityScheme {
 // entry and alternatives the functions OpenAPI and Alternatives read.
 type schemeInfo struct {
 	name         string
-	model        SecuritySchemeObject
+	model        *openapi3.SecurityScheme
 	alternatives []di.SecurityScheme
 	st           settings
 	read         any // func(*gin.Context) (T, bool, error) of the scheme's T
@@ -166,7 +167,7 @@ func (s *schemeInfo) CheckScopes(scopes []string) error {
 	if s.model.Type != "oauth2" {
 		return nil
 	}
-	declared := s.model.Flows.scopes()
+	declared := flowScopes(s.model.Flows)
 	for _, sc := range scopes {
 		if _, ok := declared[sc]; !ok {
 			return fmt.Errorf("scope %q is not declared in the Scopes of %s (declared: %s)", sc, s.name, strings.Join(slices.Sorted(maps.Keys(declared)), ", "))
@@ -175,39 +176,10 @@ func (s *schemeInfo) CheckScopes(scopes []string) error {
 	return nil
 }
 
-// SecuritySchemeObject is an OpenAPI 3 Security Scheme Object.
-type SecuritySchemeObject struct {
-	Type             string      `json:"type"`
-	Description      string      `json:"description,omitempty"`
-	Name             string      `json:"name,omitempty"`
-	In               string      `json:"in,omitempty"`
-	Scheme           string      `json:"scheme,omitempty"`
-	BearerFormat     string      `json:"bearerFormat,omitempty"`
-	Flows            *OAuthFlows `json:"flows,omitempty"`
-	OpenIDConnectURL string      `json:"openIdConnectUrl,omitempty"`
-}
-
-// OAuthFlows are the OAuth 2.0 flows a scheme supports.
-type OAuthFlows struct {
-	Implicit          *OAuthFlow `json:"implicit,omitempty"`
-	Password          *OAuthFlow `json:"password,omitempty"`
-	ClientCredentials *OAuthFlow `json:"clientCredentials,omitempty"`
-	AuthorizationCode *OAuthFlow `json:"authorizationCode,omitempty"`
-}
-
-// OAuthFlow is one OAuth 2.0 flow. URLs are kept as given: a relative
-// "token" stays relative. Scopes maps each scope to its description.
-type OAuthFlow struct {
-	AuthorizationURL string            `json:"authorizationUrl,omitempty"`
-	TokenURL         string            `json:"tokenUrl,omitempty"`
-	RefreshURL       string            `json:"refreshUrl,omitempty"`
-	Scopes           map[string]string `json:"scopes"`
-}
-
-// checked returns a copy of the flows with scopes always present, and
+// checkFlows returns a copy of the flows with scopes always present, and
 // panics on a flow that lacks a URL it needs.
-func (f OAuthFlows) checked(scheme string) *OAuthFlows {
-	flow := func(name string, fl *OAuthFlow, needAuth, needToken bool) *OAuthFlow {
+func checkFlows(f openapi3.OAuthFlows, scheme string) *openapi3.OAuthFlows {
+	flow := func(name string, fl *openapi3.OAuthFlow, needAuth, needToken bool) *openapi3.OAuthFlow {
 		if fl == nil {
 			return nil
 		}
@@ -226,7 +198,8 @@ func (f OAuthFlows) checked(scheme string) *OAuthFlows {
 		}
 		return &cp
 	}
-	return &OAuthFlows{
+	return &openapi3.OAuthFlows{
+		Extensions:        maps.Clone(f.Extensions),
 		Implicit:          flow("implicit", f.Implicit, true, false),
 		Password:          flow("password", f.Password, false, true),
 		ClientCredentials: flow("clientCredentials", f.ClientCredentials, false, true),
@@ -234,15 +207,27 @@ func (f OAuthFlows) checked(scheme string) *OAuthFlows {
 	}
 }
 
-func (f *OAuthFlows) scopes() map[string]string {
+// flowScopes are the scopes of every flow.
+func flowScopes(f *openapi3.OAuthFlows) map[string]string {
 	all := map[string]string{}
 	if f == nil {
 		return all
 	}
-	for _, fl := range []*OAuthFlow{f.Implicit, f.Password, f.ClientCredentials, f.AuthorizationCode} {
+	for _, fl := range []*openapi3.OAuthFlow{f.Implicit, f.Password, f.ClientCredentials, f.AuthorizationCode} {
 		if fl != nil {
 			maps.Copy(all, fl.Scopes)
 		}
 	}
 	return all
+}
+
+// copyModel is a deep copy of a scheme's entry: what the registry hands out
+// must not let anyone change the scheme.
+func copyModel(m *openapi3.SecurityScheme) *openapi3.SecurityScheme {
+	cp := *m
+	cp.Extensions = maps.Clone(m.Extensions)
+	if m.Flows != nil {
+		cp.Flows = checkFlows(*m.Flows, "")
+	}
+	return &cp
 }

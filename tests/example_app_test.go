@@ -7,9 +7,11 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -222,23 +224,45 @@ func TestExampleAppHTTPBasic(t *testing.T) {
 	})
 }
 
-func TestExampleAppRegistry(t *testing.T) {
+// The served document lists every route with the security it enforces:
+// an AnyOf as alternatives, optional authentication as an added {}.
+func TestExampleAppDocsSecurity(t *testing.T) {
 	srv := newServer(t)
-	status, _, body := call(t, srv, "GET", "/routes", "")
-	want := `[{"method":"GET","path":"/","security":[]},` +
-		`{"method":"POST","path":"/token","security":[]},` +
-		`{"method":"GET","path":"/users/me","security":[{"OAuth2PasswordBearer":["me"]}]},` +
-		`{"method":"GET","path":"/users/me/items","security":[{"OAuth2PasswordBearer":["items","me"]}]},` +
-		`{"method":"POST","path":"/users/me/items","security":[{"OAuth2PasswordBearer":["items","me"]}]},` +
-		`{"method":"GET","path":"/basic/me","security":[{"HTTPBasic":[]}]},` +
-		`{"method":"GET","path":"/status","security":[]},` +
-		`{"method":"GET","path":"/greeting","security":[{"OAuth2PasswordBearer":[]},{}]},` +
-		`{"method":"GET","path":"/ready","security":[]},` +
-		`{"method":"GET","path":"/items","security":[{"APIKeyHeader":[]},{"APIKeyCookie":[]}]},` +
-		`{"method":"GET","path":"/items/:id","security":[{"APIKeyHeader":[]},{"APIKeyCookie":[]}]},` +
-		`{"method":"GET","path":"/routes","security":[]}]`
-	if status != 200 || body != want {
-		t.Fatalf("got %d %s", status, body)
+	status, hdr, body := call(t, srv, "GET", "/openapi.json", "")
+	if status != 200 || hdr.Get("Content-Type") != "application/json" {
+		t.Fatalf("got %d %s", status, hdr.Get("Content-Type"))
+	}
+	var doc struct {
+		OpenAPI string `json:"openapi"`
+		Paths   map[string]map[string]struct {
+			Security any `json:"security"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range slices.Sorted(maps.Keys(doc.Paths)) {
+		for _, m := range slices.Sorted(maps.Keys(doc.Paths[p])) {
+			sec, _ := json.Marshal(doc.Paths[p][m].Security)
+			got = append(got, m+" "+p+" "+string(sec))
+		}
+	}
+	want := []string{
+		`get / null`,
+		`get /basic/me [{"HTTPBasic":[]}]`,
+		`get /greeting [{"OAuth2PasswordBearer":[]},{}]`,
+		`get /items [{"APIKeyHeader":[]},{"APIKeyCookie":[]}]`,
+		`get /items/{id} [{"APIKeyHeader":[]},{"APIKeyCookie":[]}]`,
+		`get /ready null`,
+		`get /status null`,
+		`post /token null`,
+		`get /users/me [{"OAuth2PasswordBearer":["me"]}]`,
+		`get /users/me/items [{"OAuth2PasswordBearer":["items","me"]}]`,
+		`post /users/me/items [{"OAuth2PasswordBearer":["items","me"]}]`,
+	}
+	if doc.OpenAPI != "3.0.3" || !slices.Equal(got, want) {
+		t.Fatalf("openapi %s, operations:\n%s", doc.OpenAPI, strings.Join(got, "\n"))
 	}
 }
 

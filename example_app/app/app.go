@@ -9,7 +9,9 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/di"
+	"github.com/gindepends/gindepends/example_app/docs"
 	"github.com/gindepends/gindepends/ginauth"
+	"github.com/gindepends/gindepends/swagger"
 )
 
 // Item is a thing users own.
@@ -46,7 +48,7 @@ type ItemPath struct {
 var (
 	// OAuth2 with the password flow: clients get a token from /token.
 	oauth2Scheme = ginauth.OAuth2PasswordBearer{
-		TokenURL: "token",
+		TokenURL: "/token",
 		Scopes:   map[string]string{"me": "Read information about the current user.", "items": "Read items."},
 	}.Dep()
 	// Machine clients send an API key, in a header or a cookie.
@@ -110,78 +112,189 @@ var (
 )
 
 // Register adds the example API to engine, with the store and its token
-// validator, and returns its router so that tests can override
-// dependencies.
+// validator, and serves its docs at /docs and /openapi.json. It returns the
+// API's router so that tests can override dependencies.
 func Register(engine *gin.Engine, store *Store) *di.Router {
 	api := di.NewRouter(engine, di.Provide(stores, store), di.Provide(tokens, store.tokens))
-	api.GET("/", di.JSON(func(*gin.Context) (gin.H, error) {
-		return gin.H{"message": "gindepends example", "routes": "/routes"}, nil
-	}))
-	// The token endpoint: FastAPI's login form, RFC 9068 access tokens. The
-	// client first, since a request from a client that is not who it says
-	// gets no password checked.
-	api.POST("/token", di.JSON2(ginauth.PasswordRequestForm, stores, func(c *gin.Context, form *ginauth.OAuth2PasswordRequestForm, store *Store) (ginauth.AccessToken, error) {
-		clientID, err := store.client(deref(form.ClientID), deref(form.ClientSecret))
-		if err != nil {
-			return ginauth.AccessToken{}, err
-		}
-		u, err := store.authenticate(c.Request.Context(), form.Username, form.Password, c.RemoteIP())
-		if errors.Is(err, errLogin) {
-			return ginauth.AccessToken{}, di.Error(http.StatusBadRequest, "Incorrect username or password")
-		}
-		if err != nil {
-			return ginauth.AccessToken{}, err
-		}
-		return store.issue(u.Username, clientID, form.Scopes)
-	}), di.Middleware(noStore))
+	api.GET("/", di.JSON(root))
+	// The token endpoint: FastAPI's login form, RFC 9068 access tokens.
+	api.POST("/token", di.JSON2(ginauth.PasswordRequestForm, stores, login), di.Middleware(noStore))
 	// Other services validate the tokens with this key set.
 	engine.GET("/.well-known/jwks.json", store.issuer.JWKSHandler())
-	api.GET("/users/me", di.JSON1(activeUser, func(_ *gin.Context, u *User) (*User, error) { return u, nil }))
-	api.GET("/users/me/items", di.JSON2(di.Security(activeUser, "items"), db, func(_ *gin.Context, u *User, tx *Tx) ([]Item, error) {
-		return tx.ownedBy(u.Username), nil
-	}))
-	api.POST("/users/me/items", di.JSON3(di.Security(activeUser, "items"), di.Body[Item](), db, func(_ *gin.Context, u *User, it Item, tx *Tx) (Item, error) {
-		it.Owner = u.Username
-		return tx.add(it), nil
-	}), di.Status(http.StatusCreated))
-	api.GET("/basic/me", di.JSON1(basicUser, func(_ *gin.Context, u *User) (*User, error) { return u, nil }))
-	api.GET("/status", di.JSON(func(*gin.Context) (gin.H, error) { return gin.H{"status": "ok"}, nil }))
+	api.GET("/users/me", di.JSON1(activeUser, readUsersMe))
+	api.GET("/users/me/items", di.JSON2(di.Security(activeUser, "items"), db, readOwnItems))
+	api.POST("/users/me/items", di.JSON3(di.Security(activeUser, "items"), di.Body[Item](), db, createItem), di.Status(http.StatusCreated))
+	api.GET("/basic/me", di.JSON1(basicUser, readBasicUser))
+	api.GET("/status", di.JSON(status))
 	// Authentication optional on one route: no token greets a stranger, a
 	// bad one is still a 401.
-	api.GET("/greeting", di.JSON1(di.Optional(currentUser), func(_ *gin.Context, u *User) (gin.H, error) {
-		if u == nil {
-			return gin.H{"greeting": "Hello, stranger"}, nil
-		}
-		return gin.H{"greeting": "Hello, " + u.FullName}, nil
-	}))
-	// Readiness, for a load balancer: whether the keys that check tokens are
-	// usable. Keys known at startup always are; a remote JWK Set is not
-	// before its first fetch, nor when it has been stale for too long, and
-	// routes then answer 503 rather than refusing good tokens.
-	api.GET("/ready", di.Handle(func(c *gin.Context) {
-		if h := store.tokens.Health(); !h.Ready {
-			c.JSON(http.StatusServiceUnavailable, gin.H{"status": "the keys that verify tokens are unavailable"})
-			return
-		}
-		c.JSON(http.StatusOK, gin.H{"status": "ready"})
-	}))
+	api.GET("/greeting", di.JSON1(di.Optional(currentUser), greet))
+	api.GET("/ready", di.Handle1(stores, ready))
 
 	// Machine clients: every route of the group needs a valid API key.
 	items := api.Group("/items", client)
-	items.GET("", di.JSON2(di.Query[Page](), db, func(_ *gin.Context, p Page, tx *Tx) ([]Item, error) {
-		return tx.list(p), nil
-	}))
-	items.GET("/:id", di.JSON2(di.Path[ItemPath](), db, func(_ *gin.Context, p ItemPath, tx *Tx) (Item, error) {
-		it, ok := tx.get(p.ID)
-		if !ok {
-			return Item{}, di.Error(http.StatusNotFound, "Item not found")
-		}
-		return it, nil
-	}))
+	items.GET("", di.JSON2(di.Query[Page](), db, listItems))
+	items.GET("/:id", di.JSON2(di.Path[ItemPath](), db, readItem))
 
-	// The route registry: what the docs will be built from.
-	api.GET("/routes", di.JSON(func(*gin.Context) ([]route, error) { return describe(api.Routes()), nil }))
+	// The docs, built from the declarations above, with the prose of the
+	// annotations below (swag init: make docs).
+	swagger.Mount(engine, api, swagger.Annotations(docs.SwaggerInfo), swagger.ClientID(defaultClient))
 	return api
+}
+
+// root points at the docs.
+//
+// @Summary	Where to start
+// @Tags		meta
+// @Success	200	{object}	map[string]string
+// @Router		/ [get]
+func root(*gin.Context) (gin.H, error) {
+	return gin.H{"message": "gindepends example", "docs": "/docs"}, nil
+}
+
+// login is the token endpoint. The client is checked first, since a
+// request from a client that is not who it says gets no password checked.
+//
+// @Summary		Log in for an access token
+// @Description	The password grant (RFC 6749 §4.3) of FastAPI's tutorial: the
+// @Description	token holds the scopes asked for that the user has.
+// @Tags			auth
+// @Accept			x-www-form-urlencoded
+// @Param			username	formData	string	true	"The user's name: johndoe"
+// @Param			password	formData	string	true	"The user's password: secret"
+// @Param			scope		formData	string	false	"The scopes asked for, separated by spaces: me items"
+// @Success		200	{object}	ginauth.AccessToken	"The access token"
+// @Failure		400	{object}	object				"Incorrect username or password"
+// @Failure		429	{object}	object				"Too many failed logins: wait for Retry-After"
+// @Router			/token [post]
+func login(c *gin.Context, form *ginauth.OAuth2PasswordRequestForm, store *Store) (ginauth.AccessToken, error) {
+	clientID, err := store.client(deref(form.ClientID), deref(form.ClientSecret))
+	if err != nil {
+		return ginauth.AccessToken{}, err
+	}
+	u, err := store.authenticate(c.Request.Context(), form.Username, form.Password, c.RemoteIP())
+	if errors.Is(err, errLogin) {
+		return ginauth.AccessToken{}, di.Error(http.StatusBadRequest, "Incorrect username or password")
+	}
+	if err != nil {
+		return ginauth.AccessToken{}, err
+	}
+	return store.issue(u.Username, clientID, form.Scopes)
+}
+
+// readUsersMe is the user the token was issued to.
+//
+// @Summary	The current user
+// @Tags		users
+// @Security	OAuth2PasswordBearer[me]
+// @Success	200	{object}	User	"The user the token was issued to"
+// @Router		/users/me [get]
+func readUsersMe(_ *gin.Context, u *User) (*User, error) { return u, nil }
+
+// readOwnItems lists the current user's items.
+//
+// @Summary	The current user's items
+// @Tags		users
+// @Security	OAuth2PasswordBearer[items,me]
+// @Success	200	{array}	Item	"The items the user owns"
+// @Router		/users/me/items [get]
+func readOwnItems(_ *gin.Context, u *User, tx *Tx) ([]Item, error) {
+	return tx.ownedBy(u.Username), nil
+}
+
+// createItem adds an item, owned by the current user.
+//
+// @Summary	Add an item
+// @Tags		users
+// @Security	OAuth2PasswordBearer[items,me]
+// @Param		item	body		Item	true	"The item; its id and owner are set by the API"
+// @Success	201		{object}	Item	"The item as stored"
+// @Router		/users/me/items [post]
+func createItem(_ *gin.Context, u *User, it Item, tx *Tx) (Item, error) {
+	it.Owner = u.Username
+	return tx.add(it), nil
+}
+
+// readBasicUser is the user of HTTP Basic credentials.
+//
+// @Summary	The user of HTTP Basic credentials
+// @Tags		users
+// @Security	HTTPBasic
+// @Success	200	{object}	User
+// @Router		/basic/me [get]
+func readBasicUser(_ *gin.Context, u *User) (*User, error) { return u, nil }
+
+// status is a public route.
+//
+// @Summary	Public status
+// @Tags		meta
+// @Success	200	{object}	map[string]string
+// @Router		/status [get]
+func status(*gin.Context) (gin.H, error) { return gin.H{"status": "ok"}, nil }
+
+// greet greets the current user, or a stranger when there is no token.
+//
+// @Summary	A greeting, personal with a token
+// @Tags		users
+// @Security	OAuth2PasswordBearer
+// @Success	200	{object}	map[string]string
+// @Router		/greeting [get]
+func greet(_ *gin.Context, u *User) (gin.H, error) {
+	if u == nil {
+		return gin.H{"greeting": "Hello, stranger"}, nil
+	}
+	return gin.H{"greeting": "Hello, " + u.FullName}, nil
+}
+
+// ready is readiness, for a load balancer: whether the keys that check
+// tokens are usable. Keys known at startup always are; a remote JWK Set is
+// not before its first fetch, nor when it has been stale for too long, and
+// routes then answer 503 rather than refusing good tokens.
+//
+// @Summary	Readiness
+// @Tags		meta
+// @Success	200	{object}	map[string]string
+// @Failure	503	{object}	map[string]string	"The keys that verify tokens are unavailable"
+// @Router		/ready [get]
+func ready(c *gin.Context, store *Store) {
+	if h := store.tokens.Health(); !h.Ready {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "the keys that verify tokens are unavailable"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+// listItems lists items, a page at a time.
+//
+// @Summary	List items
+// @Tags		items
+// @Security	APIKeyHeader
+// @Security	APIKeyCookie
+// @Param		skip	query	int		false	"How many items to skip"
+// @Param		limit	query	int		false	"How many items to list, at most"
+// @Param		q		query	string	false	"Only the items whose name holds this"
+// @Success	200		{array}	Item
+// @Router		/items [get]
+func listItems(_ *gin.Context, p Page, tx *Tx) ([]Item, error) {
+	return tx.list(p), nil
+}
+
+// readItem is one item.
+//
+// @Summary	One item
+// @Tags		items
+// @Security	APIKeyHeader
+// @Security	APIKeyCookie
+// @Param		id	path		int		true	"The item's id"
+// @Success	200	{object}	Item
+// @Failure	404	{object}	object	"Item not found"
+// @Router		/items/{id} [get]
+func readItem(_ *gin.Context, p ItemPath, tx *Tx) (Item, error) {
+	it, ok := tx.get(p.ID)
+	if !ok {
+		return Item{}, di.Error(http.StatusNotFound, "Item not found")
+	}
+	return it, nil
 }
 
 // noStore keeps a token response out of every cache on the way, as RFC 6749
@@ -198,37 +311,4 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-// route is a registry entry as /routes shows it.
-type route struct {
-	Method   string                `json:"method"`
-	Path     string                `json:"path"`
-	Security []map[string][]string `json:"security"`
-}
-
-// describe lists routes with their security as OpenAPI will: one object per
-// alternative, so that an AnyOf shows as several, and an empty one where
-// authentication is optional.
-func describe(routes []di.Route) []route {
-	out := make([]route, 0, len(routes))
-	for _, r := range routes {
-		sec := []map[string][]string{}
-		optional := false
-		for _, s := range r.Security {
-			alts := ginauth.Alternatives(s.Scheme)
-			if alts == nil {
-				alts = []di.SecurityScheme{s.Scheme}
-			}
-			for _, a := range alts {
-				sec = append(sec, map[string][]string{a.SchemeName(): s.Scopes})
-			}
-			optional = optional || s.Optional
-		}
-		if optional {
-			sec = append(sec, map[string][]string{})
-		}
-		out = append(out, route{r.Method, r.Path, sec})
-	}
-	return out
 }
