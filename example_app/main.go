@@ -11,6 +11,8 @@
 // @description	log in as johndoe / secret with Authorize, then try the routes.
 package main
 
+//go:generate go tool swag init --quiet --dir .,./app --generalInfo main.go --output ./docs --outputTypes go,json --parseDependencyLevel 1
+
 // @securityDefinitions.oauth2.password	OAuth2PasswordBearer
 // @tokenUrl								/token
 // @scope.me								Read information about the current user.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gindepends/gindepends/di"
 	"github.com/gindepends/gindepends/ginauth"
+	"github.com/gindepends/gindepends/swagger"
 )
 
 type User struct {
@@ -50,6 +51,7 @@ func main() {
 	api := di.NewRouter(engine, di.Provide(tokens, v))
 	api.GET("/users/me/", di.JSON1(di.Security(currentUser, "me"), readUsersMe))
 	api.GET("/users/me/items/", di.JSON1(di.Security(currentUser, "items", "me"), readOwnItems))
+	swagger.Mount(engine, api) // /openapi.json and /docs, from the declarations above
 	engine.Run(":8080")
 }
 
