@@ -9,23 +9,28 @@ BENCHSTAT   = golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da
 run:
 	$(GO) run ./example_app
 
+# The library, and beside it (go.work) the example app and the black-box
+# tests, modules of their own so that the library's go.mod stays lean.
+PKGS = ./... ./example_app/... ./tests/...
+
 # vet, the gofmt check, every test with the race detector, then the tests
 # of allocation counts, which the race detector would skew.
 test: vet fmt-check
-	$(GO) test -race -count=1 ./...
-	$(GO) test -count=1 -run 'Alloc' ./...
+	$(GO) test -race -count=1 $(PKGS)
+	$(GO) test -count=1 -run 'Alloc' $(PKGS)
 
 # The example app's swag files, from its annotations, with the swag CLI
-# pinned in go.mod (go tool swag; the command is in example_app/main.go).
+# pinned in the library's go.mod (go tool swag; the command is in
+# example_app/main.go).
 # A test fails when they are stale.
 docs:
 	$(GO) generate ./example_app
 
 lint: vet fmt-check
-	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(STATICCHECK) $(PKGS)
 
 vet:
-	$(GO) vet ./...
+	$(GO) vet $(PKGS)
 
 fmt-check:
 	@out=$$(gofmt -l .); \

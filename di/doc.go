@@ -80,6 +80,11 @@
 // needs a binding that failed is not run, while the others are, so an
 // authentication error still wins over a bad parameter.
 //
+// The route registry ([Router.Routes]) records each route's bindings, with
+// their types, and the errors they may answer, from which the docs write
+// the route's parameters and body. A dependency that reads the request
+// itself says what it reads with [Describe].
+//
 // # Errors
 //
 // A dependency fails by returning an error. An [*HTTPError] is answered with
