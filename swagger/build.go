@@ -148,7 +148,7 @@ func (b *builder) operation(rt di.Route) error {
 		op.Security = sec
 	}
 	if annotated != nil {
-		b.merge(op, annotated)
+		b.merge(op, annotated, rt.Status != 0)
 	}
 	b.doc.AddOperation(path, rt.Method, op)
 	return nil
@@ -192,7 +192,7 @@ func (b *builder) errorResponse(code int, rt di.Route) *openapi3.Response {
 	case http.StatusForbidden:
 		var scopes []string
 		for _, req := range rt.Security {
-			scopes = append(scopes, req.Scopes...)
+			scopes = union(scopes, req.Scopes)
 		}
 		r.WithDescription("Not enough permissions: the token lacks a required scope (" + strings.Join(scopes, ", ") + ")")
 		r.Headers = openapi3.Headers{"WWW-Authenticate": challengeHeader()}

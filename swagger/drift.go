@@ -2,6 +2,7 @@ package swagger
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -74,6 +75,9 @@ func DriftFromDocuments(swagJSON, openAPIJSON []byte) ([]Difference, error) {
 		return nil, err
 	}
 	declared, err := openapi3.NewLoader().LoadFromData(openAPIJSON)
+	if err == nil && (!strings.HasPrefix(declared.OpenAPI, "3.") || declared.Paths == nil) {
+		err = errors.New("it is not an OpenAPI 3 document with paths")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("swagger: the OpenAPI document does not load: %w", err)
 	}
@@ -90,6 +94,9 @@ func drift(declared *openapi3.T, ann *annotations) []Difference {
 
 	annotated := map[string]bool{}
 	for _, p := range slices.Sorted(maps.Keys(ann.v2.Paths)) {
+		if ann.v2.Paths[p] == nil {
+			continue // "/a": null, which Operations cannot read
+		}
 		for method := range ann.v2.Paths[p].Operations() {
 			annotated[strings.ToUpper(method)+" "+p] = true
 		}
@@ -162,26 +169,33 @@ func operationDrift(key string, op *openapi3.Operation, swagOp *openapi2.Operati
 			out = append(out, Difference{Operation: key, Problem: fmt.Sprintf("@Param %s (%s) is read by no binding of the route: remove it, or bind it", p.Name, p.In)})
 		}
 	}
-	// The success status.
-	var wantOK string
-	for code := range op.Responses.Map() {
-		if code[0] == '2' {
-			wantOK = code
+	// The success status. A document served with swag's annotations merged
+	// may list several (those of a handler that writes its own answer): any
+	// of them will do, and the first is the one to write, so that the report
+	// does not depend on map order. Codes are compared as text: a document
+	// may have any key there, "" too.
+	var wantOK []string
+	if op.Responses != nil {
+		for code := range op.Responses.Map() {
+			if strings.HasPrefix(code, "2") {
+				wantOK = append(wantOK, code)
+			}
 		}
 	}
+	slices.Sort(wantOK)
 	var gotOK []string
 	if swagOp.Responses != nil {
 		for code := range swagOp.Responses.Map() {
-			if code[0] == '2' {
+			if strings.HasPrefix(code, "2") {
 				gotOK = append(gotOK, code)
 			}
 		}
 	}
-	if wantOK != "" && len(gotOK) > 0 && !slices.Contains(gotOK, wantOK) {
+	if len(wantOK) > 0 && len(gotOK) > 0 && !slices.ContainsFunc(gotOK, func(c string) bool { return slices.Contains(wantOK, c) }) {
 		slices.Sort(gotOK)
 		out = append(out, Difference{Operation: key,
-			Problem: fmt.Sprintf("@Success %s, but the route answers %s", strings.Join(gotOK, ", "), wantOK),
-			Fix:     successLine(wantOK, op.Responses.Value(wantOK).Value)})
+			Problem: fmt.Sprintf("@Success %s, but the route answers %s", strings.Join(gotOK, ", "), wantOK[0]),
+			Fix:     successLine(wantOK[0], op.Responses.Value(wantOK[0]).Value)})
 	}
 	return out
 }
@@ -219,6 +233,14 @@ func successLine(code string, r *openapi3.Response) string {
 		}
 		if name, ok := strings.CutPrefix(s.Ref, "#/components/schemas/"); ok {
 			return fmt.Sprintf("// @Success %s %s %s", code, kind, name)
+		}
+		// swag names JSON's primitive types as JSON Schema does: a []string
+		// is {array} string; "object" there would say a list of objects.
+		if s != nil && s.Value != nil && s.Value.Type != nil && len(*s.Value.Type) == 1 {
+			switch t := (*s.Value.Type)[0]; t {
+			case "string", "integer", "number", "boolean":
+				return fmt.Sprintf("// @Success %s %s %s", code, kind, t)
+			}
 		}
 		return fmt.Sprintf("// @Success %s %s object", code, kind)
 	}
@@ -258,7 +280,7 @@ func securityProblems(want, got []map[string][]string, schemes openapi3.Security
 		for _, name := range names {
 			s := schemes[name]
 			if s == nil {
-				out = append(out, fmt.Sprintf("@Security names %s, a scheme the code does not declare for this route (declared: %s)", name, strings.Join(slices.Sorted(maps.Keys(schemes)), ", ")))
+				out = append(out, fmt.Sprintf("@Security names %s, a scheme that none of the routes uses (they use: %s)", name, strings.Join(slices.Sorted(maps.Keys(schemes)), ", ")))
 				continue
 			}
 			declaredScopes := flowScopes(s.Value.Flows)

@@ -154,7 +154,12 @@ func jsonFields(t reflect.Type) []namedField {
 // no constraint: they belong to the field, not to the type.
 func describeField(ref *openapi3.SchemaRef, sf reflect.StructField) (required bool) {
 	rules := sf.Tag.Get("binding")
-	if ref.Ref != "" || ref.Value == nil {
+	// While the generator runs (customize), the schema of a field of a
+	// named type such as string or int has the type's name as its Ref,
+	// which it clears at the end: only a component's Ref marks a reference.
+	// Checking Ref != "" dropped every constraint of a JSON body's scalar
+	// fields (minLength, minimum, format...).
+	if strings.HasPrefix(ref.Ref, "#/components/schemas/") || ref.Value == nil {
 		return hasRule(rules, "required")
 	}
 	s := ref.Value
@@ -200,7 +205,8 @@ func applyRules(s *openapi3.Schema, t reflect.Type, rules string) (required bool
 		case "required":
 			required = true
 		case "dive":
-			if s.Items != nil && s.Items.Value != nil && s.Items.Ref == "" {
+			// As in describeField: only a component's Ref is a reference here.
+			if s.Items != nil && s.Items.Value != nil && !strings.HasPrefix(s.Items.Ref, "#/components/schemas/") {
 				et := t.Elem()
 				applyRules(s.Items.Value, deref(et), strings.Join(parts[i+1:], ","))
 			}

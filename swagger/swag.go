@@ -60,12 +60,19 @@ func (a *annotations) operation(method, p string) *openapi3.Operation {
 
 // merge takes from an annotated operation what code cannot know: prose,
 // tags, the operation's id, and the responses the code does not describe.
-func (b *builder) merge(op, ann *openapi3.Operation) {
+// declaredStatus says the route declares its success status (a handler that
+// returns its answer): another success status of swag's is not one it
+// answers.
+func (b *builder) merge(op, ann *openapi3.Operation, declaredStatus bool) {
 	op.Summary, op.Description, op.Tags = ann.Summary, ann.Description, ann.Tags
 	op.Deprecated, op.ExternalDocs = ann.Deprecated, ann.ExternalDocs
 	for _, p := range op.Parameters {
-		if a := ann.Parameters.GetByInAndName(p.Value.In, p.Value.Name); a != nil && a.Description != "" {
-			p.Value.Description = a.Description
+		for _, a := range ann.Parameters {
+			// Header names are case-insensitive; swag keeps them as written.
+			if a.Value != nil && a.Value.In == p.Value.In && a.Value.Description != "" &&
+				(a.Value.Name == p.Value.Name || p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(a.Value.Name, p.Value.Name)) {
+				p.Value.Description = a.Value.Description
+			}
 		}
 	}
 	if op.RequestBody != nil && ann.RequestBody != nil && ann.RequestBody.Value != nil {
@@ -84,6 +91,12 @@ func (b *builder) merge(op, ann *openapi3.Operation) {
 			if _, err := strconv.Atoi(code); err != nil && code != "default" {
 				continue
 			}
+			if declaredStatus && strings.HasPrefix(code, "2") {
+				// swag's @Success 200 on a route that answers 201 documented
+				// both, and made DriftFromDocuments' choice of the success
+				// status (and so its report) depend on map order.
+				continue
+			}
 			cp := *ar.Value
 			b.importContent(cp.Content)
 			op.Responses.Set(code, &openapi3.ResponseRef{Value: &cp})
@@ -92,7 +105,7 @@ func (b *builder) merge(op, ann *openapi3.Operation) {
 		if ar.Value.Description != nil && *ar.Value.Description != "" {
 			r.Value.Description = ar.Value.Description
 		}
-		if len(r.Value.Content) == 0 && len(ar.Value.Content) > 0 && code[0] == '2' && op.Responses.Value(code) != nil {
+		if len(r.Value.Content) == 0 && len(ar.Value.Content) > 0 && strings.HasPrefix(code, "2") && op.Responses.Value(code) != nil {
 			if !isNoContent(code) {
 				r.Value.Content = ar.Value.Content
 				b.importContent(r.Value.Content)
