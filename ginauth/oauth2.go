@@ -67,6 +67,10 @@ type OAuth2AuthorizationCodeBearer struct {
 	AuthorizationURL string
 	TokenURL         string
 	RefreshURL       string
+	// PasswordFlow says that TokenURL takes the password grant too: the
+	// docs then offer both flows, and Swagger UI's Authorize dialog a
+	// username and password form beside the login page.
+	PasswordFlow     bool
 	Scopes           map[string]string
 	SchemeName       string // default "OAuth2AuthorizationCodeBearer"
 	Description      string
@@ -80,9 +84,12 @@ type OAuth2AuthorizationCodeBearer struct {
 func (s OAuth2AuthorizationCodeBearer) Dep() di.Dep[string] { return declare[string](s) }
 
 // OpenAPI is the scheme's entry: an oauth2 scheme with an authorizationCode
-// flow.
+// flow, and a password flow with PasswordFlow.
 func (s OAuth2AuthorizationCodeBearer) OpenAPI() *openapi3.SecurityScheme {
 	flows := openapi3.OAuthFlows{AuthorizationCode: &openapi3.OAuthFlow{AuthorizationURL: s.AuthorizationURL, TokenURL: s.TokenURL, RefreshURL: s.RefreshURL, Scopes: s.Scopes}}
+	if s.PasswordFlow {
+		flows.Password = &openapi3.OAuthFlow{TokenURL: s.TokenURL, RefreshURL: s.RefreshURL, Scopes: s.Scopes}
+	}
 	return &openapi3.SecurityScheme{Type: "oauth2", Description: s.Description, Flows: checkFlows(flows, "OAuth2AuthorizationCodeBearer")}
 }
 

@@ -60,6 +60,8 @@ func TestOpenAPIEntriesAreFastAPIs(t *testing.T) {
 			`{"type":"oauth2","flows":{"password":{"scopes":{"me":"Read information about the current user.","items":"Read items."},"tokenUrl":"/token","refreshUrl":"/refresh"}}}`},
 		{"OAuth2AuthorizationCodeBearer", ginauth.OAuth2AuthorizationCodeBearer{AuthorizationURL: "authorize", TokenURL: "token", RefreshURL: "refresh"}.OpenAPI(),
 			`{"type":"oauth2","flows":{"authorizationCode":{"authorizationUrl":"authorize","tokenUrl":"token","refreshUrl":"refresh","scopes":{}}}}`},
+		{"OAuth2AuthorizationCodeBearer with the password flow", ginauth.OAuth2AuthorizationCodeBearer{AuthorizationURL: "authorize", TokenURL: "token", PasswordFlow: true, Scopes: map[string]string{"me": "Me."}}.OpenAPI(),
+			`{"type":"oauth2","flows":{"authorizationCode":{"authorizationUrl":"authorize","tokenUrl":"token","scopes":{"me":"Me."}},"password":{"tokenUrl":"token","scopes":{"me":"Me."}}}}`},
 		{"OAuth2 without flows", ginauth.OAuth2{}.OpenAPI(), `{"type":"oauth2","flows":{}}`},
 		{"OAuth2 with every flow", ginauth.OAuth2{Flows: openapi3.OAuthFlows{
 			Implicit:          &openapi3.OAuthFlow{AuthorizationURL: "a", Scopes: map[string]string{"read": "Read."}},
