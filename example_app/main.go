@@ -1,5 +1,12 @@
-// Command example_app serves the example API on :8080 (or $ADDR), until
-// it gets SIGINT or SIGTERM.
+// Command example_app serves the example API and its authorization
+// server on 127.0.0.1:8080 (or $ADDR), until it gets SIGINT or SIGTERM.
+//
+// The server keeps its state (signing keys, clients, codes, refresh
+// tokens) in ./data (or $DATA_DIR), or in Redis with $REDIS_URL
+// (redis://127.0.0.1:6379/0), which instances behind a load balancer
+// share; $PUBLIC_URL is where clients reach it, http://$ADDR by default.
+// SIGHUP, or `example_app rotate-key` beside a Redis store, rotates the
+// signing key: the old one stays published until its tokens expire.
 //
 // What follows is swag's general API info; `make docs` reads it with the
 // handlers' annotations into ./docs. Each security definition is a
@@ -13,8 +20,9 @@ package main
 
 //go:generate go tool swag init --quiet --dir .,./app --generalInfo main.go --output ./docs --outputTypes go,json --parseDependencyLevel 1
 
-// @securityDefinitions.oauth2.password	OAuth2PasswordBearer
-// @tokenUrl								/token
+// @securityDefinitions.oauth2.accessCode	OAuth2AuthorizationCodeBearer
+// @authorizationUrl						/oauth/authorize
+// @tokenUrl								/oauth/token
 // @scope.me								Read information about the current user.
 // @scope.items							Read items.
 
@@ -30,6 +38,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log"
 	"net"
 	"os"
@@ -42,15 +51,17 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Args[1:]); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run() error {
-	addr := os.Getenv("ADDR")
-	if addr == "" {
-		addr = ":8080"
+func run(args []string) error {
+	addr := envOr("ADDR", "127.0.0.1:8080")
+	cfg := app.Config{
+		PublicURL: envOr("PUBLIC_URL", "http://"+addr),
+		DataDir:   envOr("DATA_DIR", "data"),
+		RedisURL:  os.Getenv("REDIS_URL"),
 	}
 	// Ctrl-C, or a container runtime or systemd stopping us: finish the
 	// requests in flight, then exit.
@@ -66,16 +77,65 @@ func run() error {
 	// gin.Default's middleware, with a logger that keeps credentials sent in
 	// URLs out of the log.
 	engine.Use(app.Logger(gin.DefaultWriter), gin.Recovery())
-	app.Register(engine, app.NewStore())
-
-	ln, err := net.Listen("tcp", addr)
+	// Listening first: the API reads the authorization server's keys from
+	// its own address as soon as it is made.
+	var ln net.Listener
+	if len(args) == 0 {
+		var err error
+		if ln, err = net.Listen("tcp", addr); err != nil {
+			return err
+		}
+	}
+	example, err := app.New(ctx, engine, cfg)
 	if err != nil {
 		return err
 	}
-	log.Printf("example API on http://%s (docs at /docs)", ln.Addr())
+	defer example.Close()
+	if len(args) > 0 {
+		if args[0] != "rotate-key" {
+			return fmt.Errorf("unknown command %q; the only one is rotate-key", args[0])
+		}
+		id, err := example.Auth.Rotate(ctx)
+		if err == nil {
+			log.Printf("tokens are now signed with key %s", id)
+		}
+		return err
+	}
+	go rotateOnSIGHUP(ctx, example)
+	where := "data in " + cfg.DataDir
+	if cfg.RedisURL != "" {
+		where = "data in Redis"
+	}
+	log.Printf("example API on http://%s: docs at %s/docs, authorization server at %s/oauth (%s)", ln.Addr(), cfg.PublicURL, cfg.PublicURL, where)
 	if err := app.Serve(ctx, app.NewServer(addr, engine), ln); err != nil {
 		return err
 	}
 	log.Print("example API stopped")
 	return nil
+}
+
+// rotateOnSIGHUP rotates the signing key on each SIGHUP.
+func rotateOnSIGHUP(ctx context.Context, example *app.Example) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-hup:
+			if id, err := example.Auth.Rotate(ctx); err != nil {
+				log.Printf("rotating the signing key: %v", err)
+			} else {
+				log.Printf("tokens are now signed with key %s", id)
+			}
+		}
+	}
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
 }

@@ -22,11 +22,19 @@ type Item struct {
 	Owner string  `json:"owner"`
 }
 
-// User is an account of the API.
+// User is an account of the API, as FastAPI's tutorial shows it: never
+// with its password hash.
 type User struct {
 	Username string `json:"username"`
+	Email    string `json:"email"`
 	FullName string `json:"full_name"`
 	Disabled bool   `json:"disabled"`
+}
+
+// TutorialItem is an item of FastAPI's scopes tutorial.
+type TutorialItem struct {
+	ItemID string `json:"item_id"`
+	Owner  string `json:"owner"`
 }
 
 // Page is the query of a list.
@@ -46,10 +54,16 @@ type ItemPath struct {
 // (the store, the token validator), and what is built on them. Their
 // declarations are what the route registry, and so the docs, describe.
 var (
-	// OAuth2 with the password flow: clients get a token from /token.
-	oauth2Scheme = ginauth.OAuth2PasswordBearer{
-		TokenURL: "/token",
-		Scopes:   map[string]string{"me": "Read information about the current user.", "items": "Read items."},
+	// OAuth2: clients get a token from the authorization server, with the
+	// authorization-code flow (a login page, PKCE) or the password flow.
+	// The server is found at these URLs, whether it runs in this process
+	// or elsewhere; the tokens are checked with its published keys.
+	oauth2Scheme = ginauth.OAuth2AuthorizationCodeBearer{
+		AuthorizationURL: AuthorizationURL,
+		TokenURL:         TokenURL,
+		RefreshURL:       TokenURL,
+		PasswordFlow:     true,
+		Scopes:           Scopes,
 	}.Dep()
 	// Machine clients send an API key, in a header or a cookie.
 	apiKey = ginauth.AnyOf(ginauth.APIKeyHeader{Name: "X-API-Key"}.Dep(), ginauth.APIKeyCookie{Name: "api_key"}.Dep())
@@ -57,8 +71,8 @@ var (
 	basic = ginauth.HTTPBasic{Realm: realm}.Dep()
 
 	// What main makes, and tests replace: given to the router by Register.
-	stores = di.Provided[*Store]("store")
-	tokens = di.Provided[ginauth.TokenValidator]("tokens")
+	stores         = di.Provided[*Store]("store")
+	tokenValidator = di.Provided[ginauth.TokenValidator]("tokens")
 
 	// The database session: one per request, committed before the response
 	// is sent, so that a failed commit answers with its error, not 201;
@@ -76,7 +90,7 @@ var (
 	// The user a validated token was issued to (FastAPI's tutorial005):
 	// Bearer checks the signature, the claims and every scope required
 	// where the token is used, and answers 401/403 as RFC 6750 says.
-	token       = ginauth.Bearer(oauth2Scheme, tokens)
+	token       = ginauth.Bearer(oauth2Scheme, tokenValidator)
 	currentUser = di.Func2("currentUser", token, stores, func(_ *gin.Context, t *ginauth.Token, store *Store) (*User, error) {
 		u, ok := store.user(t.Subject)
 		if !ok {
@@ -111,25 +125,36 @@ var (
 	})
 )
 
-// Register adds the example API to engine, with the store and its token
-// validator, and serves its docs at /docs and /openapi.json. It returns the
-// API's router so that tests can override dependencies.
-func Register(engine *gin.Engine, store *Store) *di.Router {
-	api := di.NewRouter(engine, di.Provide(stores, store), di.Provide(tokens, store.tokens))
+// Where clients get tokens, as the docs say: the authorization server,
+// which the example runs under /oauth on the API's own origin.
+const (
+	AuthorizationURL = "/oauth/authorize"
+	TokenURL         = "/oauth/token"
+)
+
+// Scopes are the API's scopes, with what they allow.
+var Scopes = map[string]string{"me": "Read information about the current user.", "items": "Read items."}
+
+// Register adds the example API to engine, with the store, and tokens, the
+// validator of the authorization server's tokens; it serves the API's docs
+// at /docs and /openapi.json. It returns the API's router so that tests
+// can override dependencies.
+func Register(engine *gin.Engine, store *Store, tokens ginauth.TokenValidator) *di.Router {
+	api := di.NewRouter(engine, di.Provide(stores, store), di.Provide(tokenValidator, tokens))
 	api.GET("/", di.JSON(root))
-	// The token endpoint: FastAPI's login form, RFC 9068 access tokens.
-	api.POST("/token", di.JSON2(ginauth.PasswordRequestForm, stores, login), di.Middleware(noStore))
-	// Other services validate the tokens with this key set.
-	engine.GET("/.well-known/jwks.json", store.issuer.JWKSHandler())
-	api.GET("/users/me", di.JSON1(activeUser, readUsersMe))
-	api.GET("/users/me/items", di.JSON2(di.Security(activeUser, "items"), db, readOwnItems))
-	api.POST("/users/me/items", di.JSON3(di.Security(activeUser, "items"), di.Body[Item](), db, createItem), di.Status(http.StatusCreated))
+	// FastAPI's scopes tutorial, its paths, answers and scopes exactly.
+	api.GET("/users/me/", di.JSON1(activeUser, readUsersMe))
+	api.GET("/users/me/items/", di.JSON1(di.Security(activeUser, "items"), readOwnItems))
+	api.GET("/status/", di.JSON1(currentUser, readSystemStatus))
+
+	// The richer items of a user, in a database session.
+	api.GET("/my/items", di.JSON2(di.Security(activeUser, "items"), db, listMyItems))
+	api.POST("/my/items", di.JSON3(di.Security(activeUser, "items"), di.Body[Item](), db, createItem), di.Status(http.StatusCreated))
 	api.GET("/basic/me", di.JSON1(basicUser, readBasicUser))
-	api.GET("/status", di.JSON(status))
 	// Authentication optional on one route: no token greets a stranger, a
 	// bad one is still a 401.
 	api.GET("/greeting", di.JSON1(di.Optional(currentUser), greet))
-	api.GET("/ready", di.Handle1(stores, ready))
+	api.GET("/ready", di.Handle1(tokenValidator, ready))
 
 	// Machine clients: every route of the group needs a valid API key.
 	items := api.Group("/items", client)
@@ -138,7 +163,7 @@ func Register(engine *gin.Engine, store *Store) *di.Router {
 
 	// The docs, built from the declarations above, with the prose of the
 	// annotations below (swag init: make docs).
-	swagger.Mount(engine, api, swagger.Annotations(docs.SwaggerInfo), swagger.ClientID(defaultClient))
+	swagger.Mount(engine, api, swagger.Annotations(docs.SwaggerInfo), swagger.ClientID(PublicClient))
 	return api
 }
 
@@ -152,53 +177,43 @@ func root(*gin.Context) (gin.H, error) {
 	return gin.H{"message": "gindepends example", "docs": "/docs"}, nil
 }
 
-// login is the token endpoint. The client is checked first, since a
-// request from a client that is not who it says gets no password checked.
-//
-// @Summary		Log in for an access token
-// @Description	The password grant (RFC 6749 §4.3) of FastAPI's tutorial: the
-// @Description	token holds the scopes asked for that the user has.
-// @Tags			auth
-// @Accept			x-www-form-urlencoded
-// @Param			username	formData	string	true	"The user's name: johndoe"
-// @Param			password	formData	string	true	"The user's password: secret"
-// @Param			scope		formData	string	false	"The scopes asked for, separated by spaces: me items"
-// @Success		200	{object}	ginauth.AccessToken	"The access token"
-// @Failure		400	{object}	object				"Incorrect username or password"
-// @Failure		429	{object}	object				"Too many failed logins: wait for Retry-After"
-// @Router			/token [post]
-func login(c *gin.Context, form *ginauth.OAuth2PasswordRequestForm, store *Store) (ginauth.AccessToken, error) {
-	clientID, err := store.client(deref(form.ClientID), deref(form.ClientSecret))
-	if err != nil {
-		return ginauth.AccessToken{}, err
-	}
-	u, err := store.authenticate(c.Request.Context(), form.Username, form.Password, c.RemoteIP())
-	if errors.Is(err, errLogin) {
-		return ginauth.AccessToken{}, di.Error(http.StatusBadRequest, "Incorrect username or password")
-	}
-	if err != nil {
-		return ginauth.AccessToken{}, err
-	}
-	return store.issue(u.Username, clientID, form.Scopes)
-}
-
 // readUsersMe is the user the token was issued to.
 //
 // @Summary	The current user
-// @Tags		users
-// @Security	OAuth2PasswordBearer[me]
+// @Tags		tutorial
+// @Security	OAuth2AuthorizationCodeBearer[me]
 // @Success	200	{object}	User	"The user the token was issued to"
-// @Router		/users/me [get]
+// @Router		/users/me/ [get]
 func readUsersMe(_ *gin.Context, u *User) (*User, error) { return u, nil }
 
-// readOwnItems lists the current user's items.
+// readOwnItems lists the current user's items, as FastAPI's tutorial does.
 //
 // @Summary	The current user's items
+// @Tags		tutorial
+// @Security	OAuth2AuthorizationCodeBearer[items,me]
+// @Success	200	{array}	TutorialItem	"The items the user owns"
+// @Router		/users/me/items/ [get]
+func readOwnItems(_ *gin.Context, u *User) ([]TutorialItem, error) {
+	return []TutorialItem{{ItemID: "Foo", Owner: u.Username}}, nil
+}
+
+// readSystemStatus needs a valid token, whatever its scopes.
+//
+// @Summary	The system's status
+// @Tags		tutorial
+// @Security	OAuth2AuthorizationCodeBearer
+// @Success	200	{object}	map[string]string
+// @Router		/status/ [get]
+func readSystemStatus(*gin.Context, *User) (gin.H, error) { return gin.H{"status": "ok"}, nil }
+
+// listMyItems lists the current user's items from the database.
+//
+// @Summary	My items
 // @Tags		users
-// @Security	OAuth2PasswordBearer[items,me]
+// @Security	OAuth2AuthorizationCodeBearer[items,me]
 // @Success	200	{array}	Item	"The items the user owns"
-// @Router		/users/me/items [get]
-func readOwnItems(_ *gin.Context, u *User, tx *Tx) ([]Item, error) {
+// @Router		/my/items [get]
+func listMyItems(_ *gin.Context, u *User, tx *Tx) ([]Item, error) {
 	return tx.ownedBy(u.Username), nil
 }
 
@@ -206,10 +221,10 @@ func readOwnItems(_ *gin.Context, u *User, tx *Tx) ([]Item, error) {
 //
 // @Summary	Add an item
 // @Tags		users
-// @Security	OAuth2PasswordBearer[items,me]
+// @Security	OAuth2AuthorizationCodeBearer[items,me]
 // @Param		item	body		Item	true	"The item; its id and owner are set by the API"
 // @Success	201		{object}	Item	"The item as stored"
-// @Router		/users/me/items [post]
+// @Router		/my/items [post]
 func createItem(_ *gin.Context, u *User, it Item, tx *Tx) (Item, error) {
 	it.Owner = u.Username
 	return tx.add(it), nil
@@ -224,19 +239,11 @@ func createItem(_ *gin.Context, u *User, it Item, tx *Tx) (Item, error) {
 // @Router		/basic/me [get]
 func readBasicUser(_ *gin.Context, u *User) (*User, error) { return u, nil }
 
-// status is a public route.
-//
-// @Summary	Public status
-// @Tags		meta
-// @Success	200	{object}	map[string]string
-// @Router		/status [get]
-func status(*gin.Context) (gin.H, error) { return gin.H{"status": "ok"}, nil }
-
 // greet greets the current user, or a stranger when there is no token.
 //
 // @Summary	A greeting, personal with a token
 // @Tags		users
-// @Security	OAuth2PasswordBearer
+// @Security	OAuth2AuthorizationCodeBearer
 // @Success	200	{object}	map[string]string
 // @Router		/greeting [get]
 func greet(_ *gin.Context, u *User) (gin.H, error) {
@@ -256,8 +263,8 @@ func greet(_ *gin.Context, u *User) (gin.H, error) {
 // @Success	200	{object}	map[string]string
 // @Failure	503	{object}	map[string]string	"The keys that verify tokens are unavailable"
 // @Router		/ready [get]
-func ready(c *gin.Context, store *Store) {
-	if h := store.tokens.Health(); !h.Ready {
+func ready(c *gin.Context, tokens ginauth.TokenValidator) {
+	if h, ok := tokens.(interface{ Health() ginauth.KeysHealth }); ok && !h.Health().Ready {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "the keys that verify tokens are unavailable"})
 		return
 	}
@@ -295,20 +302,4 @@ func readItem(_ *gin.Context, p ItemPath, tx *Tx) (Item, error) {
 		return Item{}, di.Error(http.StatusNotFound, "Item not found")
 	}
 	return it, nil
-}
-
-// noStore keeps a token response out of every cache on the way, as RFC 6749
-// §5.1 requires: gin middleware, on one route.
-func noStore(c *gin.Context) {
-	c.Header("Cache-Control", "no-store")
-	c.Header("Pragma", "no-cache")
-	c.Next()
-}
-
-// deref is an optional form field, "" when absent.
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

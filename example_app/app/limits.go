@@ -74,9 +74,25 @@ var (
 
 // loginGuard holds the failed-attempt limiters and the hash slots of a store.
 type loginGuard struct {
-	users, addrs *limiters
+	users, addrs attempts
 	slots        chan struct{}
 	slotWait     time.Duration
+}
+
+// attempts is a budget of failed logins per key: in memory, or in Redis
+// when instances share it (redisAttempts).
+type attempts interface {
+	// take takes an attempt of key at now. With none left, it says how
+	// long until the next one; otherwise giveBack returns the attempt.
+	take(ctx context.Context, key string, now time.Time) (wait time.Duration, giveBack func(), err error)
+}
+
+func (l *limiters) take(_ context.Context, key string, now time.Time) (time.Duration, func(), error) {
+	r := l.reserve(key, now)
+	// At the reservation's own time: Cancel uses the current time, and
+	// restores nothing once the reservation's time has passed, which for a
+	// token granted at once is at once.
+	return r.DelayFrom(now), func() { r.CancelAt(now) }, nil
 }
 
 func newLoginGuard(l LoginLimits) *loginGuard {
@@ -99,16 +115,20 @@ func (g *loginGuard) check(ctx context.Context, username, remoteIP string, verif
 	// attempts sent all at once are counted all at once. A right password,
 	// or an attempt not checked at all, gives its tokens back.
 	now := time.Now()
-	user := g.users.reserve(userKey(username), now)
-	addr := g.addrs.reserve(addrKey(remoteIP), now)
-	giveBack := func() {
-		// At the reservation's own time: Cancel uses the current time, and
-		// restores nothing once the reservation's time has passed, which for
-		// a token granted at once is at once.
-		user.CancelAt(now)
-		addr.CancelAt(now)
+	userWait, userBack, err := g.users.take(ctx, userKey(username), now)
+	if err != nil {
+		return false, errLoginsBusy
 	}
-	if wait := max(user.DelayFrom(now), addr.DelayFrom(now)); wait > 0 {
+	addrWait, addrBack, err := g.addrs.take(ctx, addrKey(remoteIP), now)
+	if err != nil {
+		userBack()
+		return false, errLoginsBusy
+	}
+	giveBack := func() {
+		userBack()
+		addrBack()
+	}
+	if wait := max(userWait, addrWait); wait > 0 {
 		giveBack()
 		return false, errTooManyFailures.WithHeader("Retry-After", retryAfter(wait))
 	}

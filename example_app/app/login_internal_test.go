@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/gindepends/gindepends/ginauth/authtest"
 )
 
 // fakeHash stands for bcrypt: "secret" is every user's password, and each
@@ -45,7 +46,7 @@ func serveWith(t *testing.T, l LoginLimits, f *fakeHash) *httptest.Server {
 	store := NewStoreWith(l)
 	store.checkHash = f.check
 	engine := gin.New()
-	Register(engine, store)
+	Register(engine, store, authtest.NewValidator())
 	srv := httptest.NewServer(engine)
 	t.Cleanup(srv.Close)
 	return srv
@@ -58,16 +59,6 @@ func basicMe(srv *httptest.Server, user, password string) (int, http.Header, str
 		return 0, nil, "", err
 	}
 	req.SetBasicAuth(user, password)
-	return do(srv, req)
-}
-
-// token sends POST /token with user and password.
-func postToken(srv *httptest.Server, user, password string) (int, http.Header, string, error) {
-	req, err := http.NewRequest("POST", srv.URL+"/token", strings.NewReader("username="+user+"&password="+password))
-	if err != nil {
-		return 0, nil, "", err
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return do(srv, req)
 }
 
@@ -129,7 +120,7 @@ func TestLoginAnswers503WhenNoHashSlotFreesInTime(t *testing.T) {
 
 	first := make(chan int, 1)
 	go func() {
-		s, _, _, _ := postToken(srv, "johndoe", "secret")
+		s, _, _, _ := basicMe(srv, "johndoe", "secret")
 		first <- s
 	}()
 	select {
@@ -157,16 +148,14 @@ func TestLoginOverTheLimitComputesNoHash(t *testing.T) {
 	f := &fakeHash{}
 	srv := serveWith(t, l, f)
 	for range 2 {
-		if s, _, body, err := postToken(srv, "johndoe", "wrong"); s != 400 || err != nil {
+		if s, _, body, err := basicMe(srv, "johndoe", "wrong"); s != 401 || err != nil {
 			t.Fatalf("%d %s %v", s, body, err)
 		}
 	}
-	for _, send := range []func(*httptest.Server, string, string) (int, http.Header, string, error){postToken, basicMe} {
-		for _, password := range []string{"wrong", "secret"} {
-			s, hdr, body, err := send(srv, "johndoe", password)
-			if s != 429 || hdr.Get("Retry-After") == "" || body != `{"detail":"Too many failed attempts, try again later"}` || err != nil {
-				t.Fatalf("%d [Retry-After %q] %s %v", s, hdr.Get("Retry-After"), body, err)
-			}
+	for _, password := range []string{"wrong", "secret"} {
+		s, hdr, body, err := basicMe(srv, "johndoe", password)
+		if s != 429 || hdr.Get("Retry-After") == "" || body != `{"detail":"Too many failed attempts, try again later"}` || err != nil {
+			t.Fatalf("%d [Retry-After %q] %s %v", s, hdr.Get("Retry-After"), body, err)
 		}
 	}
 	if got := f.checks.Load(); got != 2 {
@@ -181,29 +170,29 @@ func TestLoginAddressLimitCoversAnIPv6Slash64(t *testing.T) {
 	store := NewStoreWith(l)
 	store.checkHash = (&fakeHash{}).check
 	engine := gin.New()
-	Register(engine, store)
+	Register(engine, store, authtest.NewValidator())
 	attempt := func(remote, user string) int {
-		req := httptest.NewRequest("POST", "/token", strings.NewReader("username="+user+"&password=wrong"))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req := httptest.NewRequest("GET", "/basic/me", nil)
+		req.SetBasicAuth(user, "wrong")
 		req.RemoteAddr = remote
 		w := httptest.NewRecorder()
 		engine.ServeHTTP(w, req)
 		return w.Code
 	}
 	for i, remote := range []string{"[2001:db8:1:2::1]:4000", "[2001:db8:1:2:ffff::9]:4001"} {
-		if s := attempt(remote, fmt.Sprint("user", i)); s != 400 {
+		if s := attempt(remote, fmt.Sprint("user", i)); s != 401 {
 			t.Fatalf("attempt %d: %d", i+1, s)
 		}
 	}
 	if s := attempt("[2001:db8:1:2:abcd::1]:4002", "user9"); s != 429 {
 		t.Fatalf("a third address of the /64: %d, want 429", s)
 	}
-	if s := attempt("[2001:db8:1:3::1]:4003", "user9"); s != 400 {
-		t.Fatalf("another /64: %d, want 400", s)
+	if s := attempt("[2001:db8:1:3::1]:4003", "user9"); s != 401 {
+		t.Fatalf("another /64: %d, want 401", s)
 	}
 	// IPv4 in IPv6 is the IPv4 address: one budget, however it is written.
 	for i, remote := range []string{"192.0.2.7:1", "[::ffff:192.0.2.7]:2"} {
-		if s := attempt(remote, fmt.Sprint("v4user", i)); s != 400 {
+		if s := attempt(remote, fmt.Sprint("v4user", i)); s != 401 {
 			t.Fatalf("IPv4 attempt %d: %d", i+1, s)
 		}
 	}

@@ -2,38 +2,29 @@ package app
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/gindepends/gindepends/di"
 	"github.com/gindepends/gindepends/ginauth"
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Store is the example's database and authorization server: maps behind
-// a lock, transactions that only apply their writes on commit, the keys
-// that sign and validate access tokens, and the limits on password guessing.
+// Store is the example's database: maps behind a lock, transactions that
+// only apply their writes on commit, the users with their password hashes,
+// and the limits on password guessing. The authorization server reads its
+// users (Users); the API its users and items.
 type Store struct {
 	mu       sync.Mutex
 	items    []Item
 	lastID   int // the item ID sequence: the last ID given out
 	accounts map[string]account
 	apiKeys  *ginauth.APIKeys
-	clients  map[string]clientType
-	// clientSecrets holds the digests of the confidential clients'
-	// secrets, by client ID.
-	clientSecrets *ginauth.APIKeys
-	issuer        *ginauth.Issuer
-	tokens        *ginauth.JWT
-	guard         *loginGuard
+	guard    *loginGuard
 	// checkHash compares a password with its hash: bcrypt, but tests count
 	// the checks through it.
 	checkHash func(hash, password []byte) error
@@ -46,22 +37,10 @@ type account struct {
 	scopes []string
 }
 
-// clientType says how an OAuth2 client authenticates (RFC 6749 §2.1).
-type clientType int
-
-const (
-	// A public client, such as a browser or mobile app, cannot keep a
-	// secret: it sends none, and is known by its ID only.
-	public clientType = iota
-	// A confidential client, such as a backend service, authenticates with
-	// its secret.
-	confidential
-)
-
 // The embedded defaults: passwords "secret" (johndoe) and "secret2" (alice,
 // disabled), the API key "example-api-key", the secret
 // "example-service-secret" of the client example-service, all stored as
-// hashes only, and an ECDSA key for tokens, made at startup.
+// hashes only.
 const (
 	johndoeHash = "$2a$10$mRJQvKY/Nw5roiKvZymfpujoIbS4WLoFLZPALkZS0XmwrYvsO2mX6"
 	aliceHash   = "$2a$10$siXPi7dzociYhuWbFc79aurI695W7tfndt2dODASQzgCVdL7vTGNi"
@@ -70,18 +49,11 @@ const (
 	dummyHash           = "$2a$10$0lJd2hUpP5RXtNhcub6es.8vU.faYykhisUecMYhlegQNbKGQ.j/2"
 	apiKeyDigest        = "8a7347045a068a4f6975445e94bbcd5247c269dea003fb72f6c3cc2e68c18092"
 	serviceSecretDigest = "1245ddd744da063a4bc7f42c0a910ef7a26e05bd77095029bc69b2fe37317d00"
-
-	// defaultClient is the client of a token request that names none: the
-	// example's own front end, a public client.
-	defaultClient = "example-app"
-
-	issuerURL = "http://localhost:8080"
-	audience  = "http://localhost:8080/users"
-	realm     = "example"
+	realm               = "example"
 )
 
-// NewStore returns a store with the example's users, items, API key,
-// clients and token keys, and the default login limits.
+// NewStore returns a store with the example's users, items and API key,
+// and the default login limits.
 func NewStore() *Store { return NewStoreWith(DefaultLoginLimits()) }
 
 // NewStoreWith is NewStore with login limits l. It panics if l has a limit
@@ -91,31 +63,12 @@ func NewStoreWith(l LoginLimits) *Store {
 	if err != nil {
 		panic(err)
 	}
-	secrets, err := ginauth.APIKeysFromDigests(map[string]string{"example-service": serviceSecretDigest})
-	if err != nil {
-		panic(err)
-	}
-	signing, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		panic(err)
-	}
-	issuer, err := ginauth.NewIssuer(ginauth.IssuerConfig{Issuer: issuerURL, Audience: audience, Key: signing, KeyID: "example-1", Lifetime: 30 * time.Minute})
-	if err != nil {
-		panic(err)
-	}
 	return &Store{
 		accounts: map[string]account{
-			"johndoe": {User{Username: "johndoe", FullName: "John Doe"}, []byte(johndoeHash), []string{"me", "items"}},
-			"alice":   {User{Username: "alice", FullName: "Alice Wonderson", Disabled: true}, []byte(aliceHash), []string{"me"}},
+			"johndoe": {User{Username: "johndoe", FullName: "John Doe", Email: "johndoe@example.com"}, []byte(johndoeHash), []string{"me", "items"}},
+			"alice":   {User{Username: "alice", FullName: "Alice Wonderson", Email: "alice@example.com", Disabled: true}, []byte(aliceHash), []string{"me"}},
 		},
-		apiKeys:       keys,
-		clients:       map[string]clientType{defaultClient: public, "example-service": confidential},
-		clientSecrets: secrets,
-		issuer:        issuer,
-		tokens: ginauth.MustJWT(ginauth.JWTConfig{
-			Issuer: issuerURL, Audience: audience, Keys: issuer.Keys(),
-			RFC9068: true, Leeway: 30 * time.Second,
-		}),
+		apiKeys:   keys,
 		guard:     newLoginGuard(l),
 		checkHash: bcrypt.CompareHashAndPassword,
 		items: []Item{
@@ -159,50 +112,6 @@ func (s *Store) authenticate(ctx context.Context, username, password, remoteIP s
 		return nil, errInactive
 	}
 	return &a.User, nil
-}
-
-// errInvalidClient is RFC 6749 §5.2's invalid_client, with the challenge
-// of HTTP Basic, in which a client should send its credentials.
-var errInvalidClient = di.Error(http.StatusUnauthorized, "Invalid client").
-	WithHeader("WWW-Authenticate", `Basic realm="`+realm+`", charset="UTF-8"`)
-
-// client is the ID of the client that sent a token request with id and
-// secret, once authenticated: a confidential client must send its secret,
-// a public one must send none (it has none, and a client that sends one
-// has mistaken what it is). No ID is the default public client, so a
-// secret without an ID is refused too.
-func (s *Store) client(id, secret string) (string, error) {
-	if id == "" {
-		id = defaultClient
-	}
-	switch kind, ok := s.clients[id]; {
-	case !ok:
-		return "", errInvalidClient
-	case kind == confidential:
-		// Looked up by the secret's digest: the time taken says nothing of
-		// how much of the stored secret was matched.
-		if owner, ok := s.clientSecrets.Owner(secret); !ok || owner != id {
-			return "", errInvalidClient
-		}
-	case secret != "":
-		return "", errInvalidClient
-	}
-	return id, nil
-}
-
-// issue signs an access token for username, obtained by clientID, with the
-// requested scopes that the user may have.
-func (s *Store) issue(username, clientID string, requested []string) (ginauth.AccessToken, error) {
-	s.mu.Lock()
-	allowed := s.accounts[username].scopes
-	s.mu.Unlock()
-	var granted []string
-	for _, sc := range requested {
-		if slices.Contains(allowed, sc) && !slices.Contains(granted, sc) {
-			granted = append(granted, sc)
-		}
-	}
-	return s.issuer.Issue(username, clientID, granted)
 }
 
 // SetDisabled disables or enables the user username, and reports whether

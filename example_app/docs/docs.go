@@ -59,7 +59,7 @@ const docTemplate = `{
             "get": {
                 "security": [
                     {
-                        "OAuth2PasswordBearer": []
+                        "OAuth2AuthorizationCodeBearer": []
                     }
                 ],
                 "tags": [
@@ -165,6 +165,66 @@ const docTemplate = `{
                 }
             }
         },
+        "/my/items": {
+            "get": {
+                "security": [
+                    {
+                        "OAuth2AuthorizationCodeBearer": [
+                            "items",
+                            "me"
+                        ]
+                    }
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "My items",
+                "responses": {
+                    "200": {
+                        "description": "The items the user owns",
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "$ref": "#/definitions/app.Item"
+                            }
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "OAuth2AuthorizationCodeBearer": [
+                            "items",
+                            "me"
+                        ]
+                    }
+                ],
+                "tags": [
+                    "users"
+                ],
+                "summary": "Add an item",
+                "parameters": [
+                    {
+                        "description": "The item; its id and owner are set by the API",
+                        "name": "item",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/app.Item"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "The item as stored",
+                        "schema": {
+                            "$ref": "#/definitions/app.Item"
+                        }
+                    }
+                }
+            }
+        },
         "/ready": {
             "get": {
                 "tags": [
@@ -193,12 +253,17 @@ const docTemplate = `{
                 }
             }
         },
-        "/status": {
+        "/status/": {
             "get": {
-                "tags": [
-                    "meta"
+                "security": [
+                    {
+                        "OAuth2AuthorizationCodeBearer": []
+                    }
                 ],
-                "summary": "Public status",
+                "tags": [
+                    "tutorial"
+                ],
+                "summary": "The system's status",
                 "responses": {
                     "200": {
                         "description": "OK",
@@ -212,71 +277,17 @@ const docTemplate = `{
                 }
             }
         },
-        "/token": {
-            "post": {
-                "description": "The password grant (RFC 6749 §4.3) of FastAPI's tutorial: the\ntoken holds the scopes asked for that the user has.",
-                "consumes": [
-                    "application/x-www-form-urlencoded"
-                ],
-                "tags": [
-                    "auth"
-                ],
-                "summary": "Log in for an access token",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "The user's name: johndoe",
-                        "name": "username",
-                        "in": "formData",
-                        "required": true
-                    },
-                    {
-                        "type": "string",
-                        "description": "The user's password: secret",
-                        "name": "password",
-                        "in": "formData",
-                        "required": true
-                    },
-                    {
-                        "type": "string",
-                        "description": "The scopes asked for, separated by spaces: me items",
-                        "name": "scope",
-                        "in": "formData"
-                    }
-                ],
-                "responses": {
-                    "200": {
-                        "description": "The access token",
-                        "schema": {
-                            "$ref": "#/definitions/ginauth.AccessToken"
-                        }
-                    },
-                    "400": {
-                        "description": "Incorrect username or password",
-                        "schema": {
-                            "type": "object"
-                        }
-                    },
-                    "429": {
-                        "description": "Too many failed logins: wait for Retry-After",
-                        "schema": {
-                            "type": "object"
-                        }
-                    }
-                }
-            }
-        },
-        "/users/me": {
+        "/users/me/": {
             "get": {
                 "security": [
                     {
-                        "OAuth2PasswordBearer": [
+                        "OAuth2AuthorizationCodeBearer": [
                             "me"
                         ]
                     }
                 ],
                 "tags": [
-                    "users"
+                    "tutorial"
                 ],
                 "summary": "The current user",
                 "responses": {
@@ -289,18 +300,18 @@ const docTemplate = `{
                 }
             }
         },
-        "/users/me/items": {
+        "/users/me/items/": {
             "get": {
                 "security": [
                     {
-                        "OAuth2PasswordBearer": [
+                        "OAuth2AuthorizationCodeBearer": [
                             "items",
                             "me"
                         ]
                     }
                 ],
                 "tags": [
-                    "users"
+                    "tutorial"
                 ],
                 "summary": "The current user's items",
                 "responses": {
@@ -309,41 +320,8 @@ const docTemplate = `{
                         "schema": {
                             "type": "array",
                             "items": {
-                                "$ref": "#/definitions/app.Item"
+                                "$ref": "#/definitions/app.TutorialItem"
                             }
-                        }
-                    }
-                }
-            },
-            "post": {
-                "security": [
-                    {
-                        "OAuth2PasswordBearer": [
-                            "items",
-                            "me"
-                        ]
-                    }
-                ],
-                "tags": [
-                    "users"
-                ],
-                "summary": "Add an item",
-                "parameters": [
-                    {
-                        "description": "The item; its id and owner are set by the API",
-                        "name": "item",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/app.Item"
-                        }
-                    }
-                ],
-                "responses": {
-                    "201": {
-                        "description": "The item as stored",
-                        "schema": {
-                            "$ref": "#/definitions/app.Item"
                         }
                     }
                 }
@@ -374,33 +352,30 @@ const docTemplate = `{
                 }
             }
         },
+        "app.TutorialItem": {
+            "type": "object",
+            "properties": {
+                "item_id": {
+                    "type": "string"
+                },
+                "owner": {
+                    "type": "string"
+                }
+            }
+        },
         "app.User": {
             "type": "object",
             "properties": {
                 "disabled": {
                     "type": "boolean"
                 },
+                "email": {
+                    "type": "string"
+                },
                 "full_name": {
                     "type": "string"
                 },
                 "username": {
-                    "type": "string"
-                }
-            }
-        },
-        "ginauth.AccessToken": {
-            "type": "object",
-            "properties": {
-                "access_token": {
-                    "type": "string"
-                },
-                "expires_in": {
-                    "type": "integer"
-                },
-                "scope": {
-                    "type": "string"
-                },
-                "token_type": {
                     "type": "string"
                 }
             }
@@ -420,10 +395,11 @@ const docTemplate = `{
         "HTTPBasic": {
             "type": "basic"
         },
-        "OAuth2PasswordBearer": {
+        "OAuth2AuthorizationCodeBearer": {
             "type": "oauth2",
-            "flow": "password",
-            "tokenUrl": "/token",
+            "flow": "accessCode",
+            "authorizationUrl": "/oauth/authorize",
+            "tokenUrl": "/oauth/token",
             "scopes": {
                 "items": "Read items.",
                 "me": "Read information about the current user."

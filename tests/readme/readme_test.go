@@ -17,6 +17,7 @@ import (
 
 	"github.com/gindepends/gindepends/example_app/app"
 	"github.com/gindepends/gindepends/example_app/docs"
+	"github.com/gindepends/gindepends/ginauth/authtest"
 	"github.com/gindepends/gindepends/swagger"
 )
 
@@ -67,7 +68,7 @@ func TestEveryGoBlockOfTheREADMECompiles(t *testing.T) {
 
 var docsOperation = regexp.MustCompile("(?s)## Docs\n.*?```json\n(.*?)```")
 
-// The Docs section shows the operation of GET /users/me/items as the
+// The Docs section shows the operation of GET /users/me/items/ as the
 // example app serves it, built from its declarations and annotations.
 func TestTheREADMEShowsTheServedOperation(t *testing.T) {
 	readme, err := os.ReadFile("../../README.md")
@@ -79,11 +80,11 @@ func TestTheREADMEShowsTheServedOperation(t *testing.T) {
 		t.Fatal("no JSON block in the README's Docs section")
 	}
 	gin.SetMode(gin.TestMode)
-	doc, err := swagger.Build(app.Register(gin.New(), app.NewStore()), swagger.Annotations(docs.SwaggerInfo))
+	doc, err := swagger.Build(app.Register(gin.New(), app.NewStore(), authtest.NewValidator()), swagger.Annotations(docs.SwaggerInfo))
 	if err != nil {
 		t.Fatal(err)
 	}
-	served, err := json.MarshalIndent(map[string]any{"/users/me/items": map[string]any{"get": doc.Paths.Find("/users/me/items").Get}}, "", "  ")
+	served, err := json.MarshalIndent(map[string]any{"/users/me/items/": map[string]any{"get": doc.Paths.Find("/users/me/items/").Get}}, "", "  ")
 	if err != nil {
 		t.Fatal(err)
 	}
