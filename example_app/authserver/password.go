@@ -27,6 +27,10 @@ func (s *Server) passwordGrant(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// Every token response, of every grant, stays out of caches (RFC
+		// 6749 §5.1); the provider does not say so.
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Pragma", "no-cache")
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 		if err := r.ParseForm(); err != nil {
 			op.RequestError(w, r, oidc.ErrInvalidRequest().WithDescription("the form cannot be read"), nil)
@@ -50,8 +54,6 @@ func (s *Server) passwordGrant(next http.Handler) http.Handler {
 			op.RequestError(w, r, err, nil)
 			return
 		}
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Pragma", "no-cache")
 		httphelper.MarshalJSON(w, resp)
 	})
 }
