@@ -77,8 +77,8 @@ func run(args []string) error {
 	// gin.Default's middleware, with a logger that keeps credentials sent in
 	// URLs out of the log.
 	engine.Use(app.Logger(gin.DefaultWriter), gin.Recovery())
-	// Listening first: the API reads the authorization server's keys from
-	// its own address as soon as it is made.
+	// Listening first, so that a taken address fails before anything is
+	// opened (the data folder's database is locked by its user).
 	var ln net.Listener
 	if len(args) == 0 {
 		var err error

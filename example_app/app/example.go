@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -52,10 +53,12 @@ type Config struct {
 // The API knows the server only by its issuer URL: it reads the server's
 // keys through OpenID discovery, as it would Keycloak's or Auth0's.
 type Example struct {
-	API    *di.Router
-	Auth   *authserver.Server
-	Store  *Store
-	Tokens *ginauth.JWT
+	API   *di.Router
+	Auth  *authserver.Server
+	Store *Store
+
+	tokens deferredValidator
+	issuer string
 
 	backend authserver.Backend
 	redis   *redis.Client // the login limits' Redis, with RedisURL
@@ -108,18 +111,10 @@ func New(ctx context.Context, engine *gin.Engine, cfg Config) (*Example, error) 
 		e.close()
 		return nil, err
 	}
-	e.Tokens, err = ginauth.NewJWT(ginauth.JWTConfig{
-		Keys:     ginauth.Discover(issuer),
-		Audience: Audience,
-		Leeway:   30 * time.Second,
-	})
-	if err != nil {
-		e.close()
-		return nil, err
-	}
+	e.tokens.issuer = issuer
 	engine.Any(e.Auth.Prefix()+"/*path", gin.WrapH(e.Auth))
 	engine.POST("/token", gin.WrapH(e.Auth.TokenHandler()))
-	e.API = Register(engine, e.Store, e.Tokens)
+	e.API = Register(engine, e.Store, &e.tokens)
 	return e, nil
 }
 
@@ -158,9 +153,59 @@ func clients(public *url.URL) []authserver.Client {
 	}
 }
 
+// deferredValidator is the API's validator, made at its first use: it
+// reads the authorization server's keys through discovery as it is made,
+// and the server it discovers is this process's, which answers only once
+// it serves, that is by the time a request comes.
+type deferredValidator struct {
+	issuer string
+	mu     sync.Mutex
+	v      *ginauth.JWT
+	err    error
+}
+
+func (d *deferredValidator) get() (*ginauth.JWT, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.v == nil && d.err == nil {
+		d.v, d.err = ginauth.NewJWT(ginauth.JWTConfig{
+			Keys:     ginauth.Discover(d.issuer),
+			Audience: Audience,
+			Leeway:   30 * time.Second,
+		})
+	}
+	return d.v, d.err
+}
+
+func (d *deferredValidator) Validate(ctx context.Context, raw string) (*ginauth.Token, error) {
+	v, err := d.get()
+	if err != nil {
+		return nil, err
+	}
+	return v.Validate(ctx, raw)
+}
+
+// Health is the validator's, for /ready.
+func (d *deferredValidator) Health() ginauth.KeysHealth {
+	v, err := d.get()
+	if err != nil {
+		return ginauth.KeysHealth{}
+	}
+	return v.Health()
+}
+
+func (d *deferredValidator) close() {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.v != nil {
+		d.v.Close()
+	}
+	d.err = errors.New("example: closed")
+}
+
 // Close stops the validator's key refreshes and closes the server's store.
 func (e *Example) Close() error {
-	e.Tokens.Close()
+	e.tokens.close()
 	return e.close()
 }
 
