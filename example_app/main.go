@@ -16,6 +16,8 @@
 // @version		0.1.0
 // @description	FastAPI's OAuth2, JWT and scopes tutorial on Gin, written with gindepends:
 // @description	log in as johndoe / secret with Authorize, then try the routes.
+// @license.name	MIT
+// @license.url	https://opensource.org/license/mit
 package main
 
 //go:generate go tool swag init --quiet --dir .,./app --generalInfo main.go --output ./docs --outputTypes go,json --parseDependencyLevel 1

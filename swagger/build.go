@@ -55,8 +55,11 @@ func validate(doc *openapi3.T) (*openapi3.T, error) {
 
 func build(routes []di.Route, cfg config, ann *annotations) (*openapi3.T, error) {
 	doc := &openapi3.T{
-		OpenAPI:    OpenAPIVersion,
-		Info:       cfg.info(ann),
+		OpenAPI: OpenAPIVersion,
+		Info:    cfg.info(ann),
+		// The paths are gin's, whole: they are relative to the origin that
+		// serves the document.
+		Servers:    openapi3.Servers{{URL: "/"}},
 		Paths:      openapi3.NewPaths(),
 		Components: &openapi3.Components{Schemas: openapi3.Schemas{}, SecuritySchemes: openapi3.SecuritySchemes{}},
 	}
@@ -144,9 +147,12 @@ func (b *builder) operation(rt di.Route) error {
 	if err != nil {
 		return err
 	}
-	if sec != nil {
-		op.Security = sec
+	if sec == nil {
+		// Public, and said so: linters (Redocly's security-defined) cannot
+		// tell a forgotten requirement from none.
+		sec = &openapi3.SecurityRequirements{}
 	}
+	op.Security = sec
 	if annotated != nil {
 		b.merge(op, annotated, rt.Status != 0)
 	}

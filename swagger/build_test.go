@@ -78,7 +78,7 @@ func TestBuildSecurityRequirements(t *testing.T) {
 	for _, tc := range []struct {
 		name, path, want string
 	}{
-		{"none", "/public", `null`},
+		{"none: said so", "/public", `[]`},
 		{"AND: one requirement with both schemes", "/and", `[{"APIKeyHeader":[],"HTTPBasic":[]}]`},
 		{"OR: one requirement per alternative", "/or", `[{"APIKeyHeader":[]},{"APIKeyQuery":[]}]`},
 		{"(A OR B) AND C", "/or-and", `[{"APIKeyHeader":[],"HTTPBasic":[]},{"APIKeyQuery":[],"HTTPBasic":[]}]`},
@@ -393,5 +393,5 @@ func TestBuildEmptyRouter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameJSON(t, text, `{"openapi":"3.0.3","info":{"title":"API","version":"0.1.0"},"paths":{},"components":{}}`)
+	sameJSON(t, text, `{"openapi":"3.0.3","info":{"title":"API","version":"0.1.0"},"servers":[{"url":"/"}],"paths":{},"components":{}}`)
 }
