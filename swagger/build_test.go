@@ -210,7 +210,7 @@ func TestBuildResults(t *testing.T) {
 			"tags":{"type":"array","maxItems":5,"items":{"type":"string","minLength":1}}}}`)
 		sameJSON(t, doc.Components.Schemas["User"], `{"type":"object","required":["username"],"properties":{
 			"username":{"type":"string"},
-			"email":{"type":"string","format":"email"},
+			"email":{"anyOf":[{"type":"string","enum":[""]},{"type":"string","format":"email"}]},
 			"full_name":{"type":"string","nullable":true},
 			"disabled":{"type":"boolean"}}}`)
 	})
@@ -224,11 +224,11 @@ func TestBuildParameters(t *testing.T) {
 		{"query: defaults and every rule", "GET", "/items", `[
 			{"in":"query","name":"skip","schema":{"type":"integer","default":0,"minimum":0}},
 			{"in":"query","name":"limit","schema":{"type":"integer","default":10,"minimum":1,"maximum":100}},
-			{"in":"query","name":"q","schema":{"type":"string","minLength":3,"maxLength":50}},
-			{"in":"query","name":"code","schema":{"type":"string","minLength":4,"maxLength":4}},
+			{"in":"query","name":"q","schema":{"anyOf":[{"type":"string","enum":[""]},{"type":"string","minLength":3,"maxLength":50}]}},
+			{"in":"query","name":"code","schema":{"anyOf":[{"type":"string","enum":[""]},{"type":"string","minLength":4,"maxLength":4}]}},
 			{"in":"query","name":"sort","schema":{"type":"string","default":"name","enum":["name","price"]}},
-			{"in":"query","name":"email","schema":{"type":"string","format":"email"}},
-			{"in":"query","name":"homepage","schema":{"type":"string","format":"uri"}},
+			{"in":"query","name":"email","schema":{"anyOf":[{"type":"string","enum":[""]},{"type":"string","format":"email"}]}},
+			{"in":"query","name":"homepage","schema":{"anyOf":[{"type":"string","enum":[""]},{"type":"string","format":"uri"}]}},
 			{"in":"query","name":"owner","required":true,"schema":{"type":"string","format":"uuid"}}]`},
 		{"path: gin's :id is {id}", "GET", "/items/{id}", `[{"in":"path","name":"id","required":true,"schema":{"type":"integer","minimum":1}}]`},
 		{"path: gin's *rest is {rest}, a string when nothing binds it", "GET", "/files/{rest}", `[{"in":"path","name":"rest","required":true,"schema":{"type":"string"}}]`},
@@ -261,7 +261,7 @@ func TestBuildBodies(t *testing.T) {
 		sameJSON(t, operation(t, doc, "POST", "/token").RequestBody,
 			`{"required":true,"content":{"application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/Body_postToken"}}}}`)
 		sameJSON(t, doc.Components.Schemas["Body_postToken"], `{"title":"Body_postToken","type":"object","required":["username","password"],"properties":{
-			"grant_type":{"type":"string","enum":["password"]},
+			"grant_type":{"anyOf":[{"type":"string","enum":[""]},{"type":"string","enum":["password"]}]},
 			"username":{"type":"string"},
 			"password":{"type":"string","format":"password"},
 			"scope":{"type":"string","default":""},

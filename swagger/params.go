@@ -68,6 +68,7 @@ func (s *schemas) fieldSchema(f formField) (*openapi3.SchemaRef, bool, error) {
 	}
 	required := describeField(ref, f.field)
 	if ref.Value != nil && ref.Ref == "" {
+		timeFormat(ref.Value, f.field)
 		if d, ok := defaultOf(f); ok {
 			ref.Value.Default = d
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding"
 	"fmt"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -172,7 +173,87 @@ func describeField(ref *openapi3.SchemaRef, sf reflect.StructField) (required bo
 	if d := sf.Tag.Get("description"); d != "" {
 		s.Description = d
 	}
-	return applyRules(s, deref(sf.Type), rules)
+	t := deref(sf.Type)
+	required = applyRules(s, t, rules)
+	if hasRule(rules, "omitempty") && sf.Type.Kind() != reflect.Pointer {
+		allowZero(s, t)
+	}
+	return required
+}
+
+// timeFormat writes what gin's form mapping reads into a time.Time with a
+// time_format tag: a date, a Unix time, or another layout than RFC 3339's.
+func timeFormat(s *openapi3.Schema, sf reflect.StructField) {
+	layout, ok := sf.Tag.Lookup("time_format")
+	if !ok || deref(sf.Type) != timeType {
+		return
+	}
+	switch layout {
+	case "unix", "unixmilli", "unixmicro", "unixnano":
+		s.Type, s.Format = &openapi3.Types{openapi3.TypeInteger}, "int64"
+	case time.DateOnly:
+		s.Format = "date"
+	case time.RFC3339, time.RFC3339Nano:
+	default:
+		s.Format = "" // no JSON Schema format says it: the layout, in words
+		if s.Description == "" {
+			s.Description = "In Go's layout " + layout
+		}
+	}
+}
+
+// allowZero is for omitempty: gin's validator passes a zero value whatever
+// the other rules say, so that ?page=0 is accepted where gte=1 is written.
+// Where the rules refuse the zero value, the schema says "the zero value,
+// or what the rules allow".
+func allowZero(s *openapi3.Schema, t reflect.Type) {
+	var zero any
+	switch {
+	case isNumber(t) && t != durationType:
+		zero = 0
+	case t.Kind() == reflect.String:
+		zero = ""
+	default:
+		return
+	}
+	if admitsZero(s, zero) {
+		return
+	}
+	bounded := *s
+	bounded.Description, bounded.Default, bounded.Example, bounded.Nullable = "", nil, nil, false
+	*s = openapi3.Schema{Description: s.Description, Default: s.Default, Example: s.Example, Nullable: s.Nullable,
+		AnyOf: openapi3.SchemaRefs{
+			openapi3.NewSchemaRef("", &openapi3.Schema{Type: s.Type, Enum: []any{zero}}),
+			openapi3.NewSchemaRef("", &bounded),
+		}}
+}
+
+func admitsZero(s *openapi3.Schema, zero any) bool {
+	if len(s.Enum) > 0 {
+		for _, e := range s.Enum {
+			if fmt.Sprint(e) == fmt.Sprint(zero) {
+				return true
+			}
+		}
+		return false
+	}
+	if zero == "" {
+		if s.MinLength > 0 || s.Format != "" {
+			return false
+		}
+		if s.Pattern != "" {
+			re, err := regexp.Compile(s.Pattern)
+			return err == nil && re.MatchString("")
+		}
+		return true
+	}
+	if m := s.Min; m != nil && (*m > 0 || *m == 0 && s.ExclusiveMin.Bool != nil && *s.ExclusiveMin.Bool) {
+		return false
+	}
+	if m := s.Max; m != nil && (*m < 0 || *m == 0 && s.ExclusiveMax.Bool != nil && *s.ExclusiveMax.Bool) {
+		return false
+	}
+	return true
 }
 
 func hasRule(rules, name string) bool {
