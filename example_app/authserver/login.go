@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net"
 	"net/http"
+	"net/url"
 	"slices"
 
 	"github.com/zitadel/oidc/v3/pkg/oidc"
@@ -145,5 +146,13 @@ func (p *loginPage) submit(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
 	}
-	http.Redirect(w, r, op.AuthCallbackURL(p.s.provider)(ctx, id), http.StatusSeeOther)
+	// To the callback on this page's own origin: the server may be reached
+	// under another name than its issuer's (localhost, 127.0.0.1), and the
+	// page's form-action 'self' lets a form post lead to its own origin only.
+	callback, err := url.Parse(op.AuthCallbackURL(p.s.provider)(ctx, id))
+	if err != nil {
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	http.Redirect(w, r, callback.RequestURI(), http.StatusSeeOther)
 }

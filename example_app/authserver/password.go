@@ -36,6 +36,7 @@ func (s *Server) passwordGrant(next http.Handler) http.Handler {
 			op.RequestError(w, r, oidc.ErrInvalidRequest().WithDescription("the form cannot be read"), nil)
 			return
 		}
+		s.publicClientInBasic(r)
 		// Without a grant_type, a username makes it the password grant, as
 		// FastAPI's form reads it (its grant_type is optional).
 		grantType := oidc.GrantType(r.PostForm.Get("grant_type"))
@@ -121,4 +122,24 @@ func grant(requested, user, client []string) []string {
 		}
 	}
 	return out
+}
+
+// publicClientInBasic reads HTTP Basic credentials with an empty secret as
+// the client_id of a public client, which is what Swagger UI sends by
+// default ("Authorization header"): the provider would check the empty
+// secret, and refuse a client that has none.
+func (s *Server) publicClientInBasic(r *http.Request) {
+	id, secret, ok := r.BasicAuth()
+	if !ok || secret != "" {
+		return
+	}
+	if c, err := s.storage.client(r.Context(), id); err != nil || !c.public() {
+		return
+	}
+	if form := r.PostForm.Get("client_id"); form != "" && form != id {
+		return // two different clients: the provider refuses it as it is
+	}
+	r.Header.Del("Authorization")
+	r.PostForm.Set("client_id", id)
+	r.Form.Set("client_id", id)
 }
