@@ -58,7 +58,6 @@ type Example struct {
 	Store *Store
 
 	tokens deferredValidator
-	issuer string
 
 	backend authserver.Backend
 	redis   *redis.Client // the login limits' Redis, with RedisURL

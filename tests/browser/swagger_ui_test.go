@@ -365,25 +365,6 @@ func (b *browser) fillClientID(ctx context.Context, f form) error {
 	return fmt.Errorf("client_id is %q, want %s", id, app.PublicClient)
 }
 
-// selectOption chooses the option of value in the <select> of the XPath
-// sel, as a user would: the change event tells Swagger UI (React).
-func selectOption(ctx context.Context, sel, value string) error {
-	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
-		const s = document.evaluate(%q, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
-		if (!s) return "not found";
-		s.value = %q;
-		s.dispatchEvent(new Event("change", {bubbles: true}));
-		return s.value;
-	})()`, sel, value)))
-	if err != nil {
-		return err
-	}
-	if got != value {
-		return fmt.Errorf("%s: %s, not %s", sel, got, value)
-	}
-	return nil
-}
-
 // authorize clicks the form's Authorize and waits until Swagger UI has a
 // token.
 func (b *browser) authorize(f form) {
