@@ -1,10 +1,13 @@
 package di
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/gin-gonic/gin"
 )
@@ -104,7 +107,39 @@ func RenderDetail(c *gin.Context, err error) {
 		c.Status(status)
 		return
 	}
+	if s, ok := detail.(string); ok {
+		// The answers of refused credentials are a few constant strings:
+		// their bodies are encoded once, so that a refusal, which anyone can
+		// send in bulk, costs no encoding.
+		c.Data(status, "application/json; charset=utf-8", detailBody(s))
+		return
+	}
 	c.JSON(status, gin.H{"detail": detail})
+}
+
+// detailBodies holds the encoded bodies of string details, up to
+// maxDetailBodies: details made per request (an ID in a message) would
+// otherwise grow it without bound.
+var (
+	detailBodies    sync.Map // string -> []byte
+	detailBodyCount atomic.Int32
+)
+
+const maxDetailBodies = 1024
+
+func detailBody(detail string) []byte {
+	if b, ok := detailBodies.Load(detail); ok {
+		return b.([]byte)
+	}
+	enc, _ := json.Marshal(detail) // a string always encodes
+	b := make([]byte, 0, len(enc)+len(`{"detail":}`))
+	b = append(append(append(b, `{"detail":`...), enc...), '}')
+	if detailBodyCount.Load() < maxDetailBodies {
+		if _, loaded := detailBodies.LoadOrStore(detail, b); !loaded {
+			detailBodyCount.Add(1)
+		}
+	}
+	return b
 }
 
 // RenderProblem renders errors as RFC 9457 problem details
@@ -130,28 +165,56 @@ func RenderProblem(c *gin.Context, err error) {
 
 // answer is what every renderer needs: the status, headers and detail of err.
 func answer(err error) (int, http.Header, any) {
-	var he *HTTPError
-	var ve *ValidationError
+	he, ve := answerOf(err)
 	switch {
-	case internal(err):
-		return http.StatusInternalServerError, nil, http.StatusText(http.StatusInternalServerError)
-	case errors.As(err, &he):
+	case he != nil && he.Status >= 100 && he.Status <= 999:
 		return he.Status, he.Header, he.detail()
-	case errors.As(err, &ve):
+	case he == nil && ve != nil:
 		return http.StatusUnprocessableEntity, nil, ve.Errors
 	}
-	panic("unreachable")
+	return http.StatusInternalServerError, nil, http.StatusText(http.StatusInternalServerError)
+}
+
+// answerOf finds the *HTTPError in err's chain, else its *ValidationError,
+// as errors.As would, by hand: errors.As allocates its target, on the path
+// of every refused request.
+func answerOf(err error) (*HTTPError, *ValidationError) {
+	if he, ok := find[*HTTPError](err); ok {
+		return he, nil
+	}
+	ve, _ := find[*ValidationError](err)
+	return nil, ve
+}
+
+// find is errors.As for a pointer type, without its allocation.
+func find[T error](err error) (T, bool) {
+	for err != nil {
+		if e, ok := err.(T); ok {
+			return e, true
+		}
+		if multi, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, inner := range multi.Unwrap() {
+				if e, ok := find[T](inner); ok {
+					return e, true
+				}
+			}
+			var zero T
+			return zero, false
+		}
+		err = errors.Unwrap(err)
+	}
+	var zero T
+	return zero, false
 }
 
 // internal reports whether err is a failure rather than an answer: not an
 // HTTPError with a real status, nor a ValidationError.
 func internal(err error) bool {
-	var he *HTTPError
-	var ve *ValidationError
+	he, ve := answerOf(err)
 	switch {
-	case errors.As(err, &he):
+	case he != nil:
 		return he.Status < 100 || he.Status > 999
-	case errors.As(err, &ve):
+	case ve != nil:
 		return false
 	}
 	return true
@@ -160,7 +223,9 @@ func internal(err error) bool {
 func writeHeader(c *gin.Context, h http.Header) {
 	dst := c.Writer.Header()
 	for k, vs := range h {
-		dst[k] = slices.Clone(vs)
+		// Shared, not copied: clipped, so that an Add on the response's
+		// header reallocates rather than writes into the error's.
+		dst[k] = slices.Clip(vs)
 	}
 }
 

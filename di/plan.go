@@ -215,8 +215,8 @@ func (p *plan) resolve(c *gin.Context, f *frame) error {
 				f.markAbsent(s)
 				continue
 			}
-			var ve *ValidationError
-			if !errors.As(err, &ve) || len(ve.Errors) == 0 {
+			ve, ok := find[*ValidationError](err)
+			if !ok || len(ve.Errors) == 0 {
 				return err
 			}
 			f.invalid = append(f.invalid, ve.Errors...)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/gin-gonic/gin"
 
@@ -52,6 +53,13 @@ func Bearer(scheme di.Dep[string], tokens di.Dep[TokenValidator], opts ...Bearer
 	}
 	st := info.st
 	realm := st.realm
+	// The answers are made once: a refused token, which anyone can send in
+	// bulk, then costs no formatting.
+	invalid := map[string]*di.HTTPError{}
+	for _, d := range descriptions {
+		invalid[d] = invalidToken(realm, d)
+	}
+	var scopeAnswers sync.Map // required scopes -> *di.HTTPError
 	return di.Func3("Bearer("+info.name+")", di.Scopes, scheme, tokens, func(c *gin.Context, required di.SecurityScopes, raw string, v TokenValidator) (*Token, error) {
 		if raw == "" {
 			if required.Len() > 0 {
@@ -67,11 +75,20 @@ func Bearer(scheme di.Dep[string], tokens di.Dep[TokenValidator], opts ...Bearer
 			if errors.Is(err, ErrKeysUnavailable) {
 				return nil, keysUnavailable(err)
 			}
-			return nil, invalidToken(realm, describe(err))
+			d := describe(err)
+			if answer, ok := invalid[d]; ok {
+				return nil, answer
+			}
+			return nil, invalidToken(realm, d)
 		}
 		for scope := range required.All() {
 			if !t.HasScope(scope) {
-				return nil, insufficientScope(realm, required.String(), cfg.scope401)
+				if e, ok := scopeAnswers.Load(required.String()); ok {
+					return nil, e.(*di.HTTPError)
+				}
+				e := insufficientScope(realm, required.String(), cfg.scope401)
+				scopeAnswers.Store(required.String(), e) // one per place of use: bounded
+				return nil, e
 			}
 		}
 		return t, nil

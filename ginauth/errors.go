@@ -38,6 +38,15 @@ var (
 	errClient         = errors.New("ginauth: the token's client is not one of JWTConfig.Clients")
 )
 
+// descriptions are every answer of describe.
+var descriptions = []string{
+	"The access token is too long", "The access token expired", "The access token is not valid yet",
+	"The access token is too old", "The access token is meant for another audience",
+	"The access token comes from another issuer", "The token is not an access token",
+	"The access token was issued to another client", "The access token lacks a required claim",
+	"The access token is malformed", "The access token is not valid",
+}
+
 // describe says, in a few words and RFC 6750's charset, why a token was
 // refused: for error_description, so it names the kind of problem and
 // nothing of the token or of the keys.
