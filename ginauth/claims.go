@@ -291,15 +291,19 @@ func scanClaims(data []byte, scopeClaim string) (custom []byte, err error) {
 		i = skipSpace(data, i)
 		vstart := i
 		i = skipValue(data, i)
+		ascii := isASCII(key)
 		for n, name := range registeredClaims {
-			if bytes.EqualFold(key, name) {
-				// Claim names are case-sensitive (RFC 7519 §10.1.1), but
-				// encoding/json would take "EXP" for exp: refuse it.
-				if seen&(1<<n) != 0 || !bytes.Equal(key, name) {
-					return nil, errDuplicateClaim
-				}
-				seen |= 1 << n
+			// An ASCII key folds only to a name of its length: the Unicode
+			// folding of EqualFold (K, the Kelvin sign, to k) is for the others.
+			if ascii && (len(key) != len(name) || !asciiEqualFold(key, name)) || !ascii && !bytes.EqualFold(key, name) {
+				continue
 			}
+			// Claim names are case-sensitive (RFC 7519 §10.1.1), but
+			// encoding/json would take "EXP" for exp: refuse it.
+			if seen&(1<<n) != 0 || !bytes.Equal(key, name) {
+				return nil, errDuplicateClaim
+			}
+			seen |= 1 << n
 		}
 		if scopeClaim != "" && bytes.EqualFold(key, []byte(scopeClaim)) {
 			if customSeen || string(key) != scopeClaim {
@@ -418,4 +422,30 @@ func hex4(data []byte, i int) (rune, bool) {
 		}
 	}
 	return r, true
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiEqualFold is bytes.EqualFold for ASCII of equal lengths.
+func asciiEqualFold(a, b []byte) bool {
+	for i := range a {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
 }
