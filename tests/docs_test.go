@@ -4,16 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/example_app/app"
 	"github.com/gindepends/gindepends/example_app/docs"
@@ -23,14 +24,16 @@ import (
 // The annotations of the example app say what its declarations enforce:
 // stale annotations fail here, with the lines to write.
 func TestExampleAppAnnotationsMatchDeclarations(t *testing.T) {
-	api := app.Register(gin.New(), app.NewStore())
-	swaggertest.NoDrift(t, api, docs.SwaggerInfo)
+	t.Parallel()
+	_, ex := start(t, app.Config{})
+	swaggertest.NoDrift(t, ex.API, docs.SwaggerInfo)
 }
 
 // The swag files are what `make docs` makes of the annotations now: the
 // command of example_app/main.go's go:generate line, run into a temporary
 // folder, writes the same bytes.
 func TestExampleAppSwagFilesAreCurrent(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds and runs the swag CLI")
 	}
@@ -75,18 +78,13 @@ func TestExampleAppSwagFilesAreCurrent(t *testing.T) {
 
 // The example app serves its docs as FastAPI does: the document at
 // /openapi.json, valid, with the annotations' prose and the declarations'
-// security; Swagger UI at /docs, set up for the app's public client.
+// security; Swagger UI at /docs, set up for the app's public client, whose
+// redirect page is the client's redirect URI.
 func TestExampleAppServesDocs(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t)
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := client.Get(srv.URL + "/docs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusTemporaryRedirect || resp.Header.Get("Location") != "/docs/index.html" {
-		t.Fatalf("/docs: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
-	}
+	run(t, srv, []exchange{{name: "/docs", path: "/docs", status: http.StatusTemporaryRedirect,
+		want: `<a href="/docs/index.html">Temporary Redirect</a>.` + "\n\n", more: []string{"Location", "/docs/index.html"}}})
 	status, hdr, body := call(t, srv, "GET", "/docs/index.html", "")
 	if status != 200 || hdr.Get("Content-Type") != "text/html; charset=utf-8" || !strings.Contains(body, `<div id="swagger-ui">`) {
 		t.Fatalf("/docs/index.html: %d %s", status, hdr.Get("Content-Type"))
@@ -97,7 +95,7 @@ func TestExampleAppServesDocs(t *testing.T) {
 			t.Errorf("swagger-initializer.js lacks %s", want)
 		}
 	}
-	if status, _, _ := call(t, srv, "GET", "/docs/oauth2-redirect.html", ""); status != 200 {
+	if status, _, body := call(t, srv, "GET", redirectPath, ""); status != 200 || !strings.Contains(body, "oauth2") {
 		t.Errorf("oauth2-redirect.html: %d", status)
 	}
 
@@ -112,12 +110,65 @@ func TestExampleAppServesDocs(t *testing.T) {
 	if doc.Info.Title != "gindepends example API" || doc.Info.Version != "0.1.0" {
 		t.Errorf("info %+v", doc.Info)
 	}
-	me := doc.Paths.Find("/users/me").Get
+	me := doc.Paths.Find("/users/me/").Get
 	if me.Summary != "The current user" || me.Responses.Value("200").Value.Content.Get("application/json").Schema.Ref != "#/components/schemas/User" {
-		t.Errorf("GET /users/me: %q", me.Summary)
+		t.Errorf("GET /users/me/: %q", me.Summary)
 	}
-	scheme := doc.Components.SecuritySchemes["OAuth2PasswordBearer"].Value
-	if b, _ := json.Marshal(scheme); string(b) != `{"flows":{"password":{"scopes":{"items":"Read items.","me":"Read information about the current user."},"tokenUrl":"/token"}},"type":"oauth2"}` {
-		t.Errorf("OAuth2PasswordBearer: %s", b)
+	// Swagger UI's Authorize dialog offers both flows, at the server's
+	// endpoints, which the tests above show to work.
+	scheme := doc.Components.SecuritySchemes["OAuth2AuthorizationCodeBearer"].Value
+	const want = `{"flows":{` +
+		`"authorizationCode":{"authorizationUrl":"/oauth/authorize","refreshUrl":"/oauth/token","scopes":{"items":"Read items.","me":"Read information about the current user."},"tokenUrl":"/oauth/token"},` +
+		`"password":{"refreshUrl":"/oauth/token","scopes":{"items":"Read items.","me":"Read information about the current user."},"tokenUrl":"/oauth/token"}},` +
+		`"type":"oauth2"}`
+	if b, _ := json.Marshal(scheme); string(b) != want {
+		t.Errorf("OAuth2AuthorizationCodeBearer:\n%s\nwant\n%s", b, want)
+	}
+	if names := slices.Sorted(maps.Keys(doc.Components.SecuritySchemes)); !slices.Equal(names, []string{"APIKeyCookie", "APIKeyHeader", "HTTPBasic", "OAuth2AuthorizationCodeBearer"}) {
+		t.Errorf("security schemes %v", names)
+	}
+}
+
+// The served document lists every route with the security it enforces:
+// an AnyOf as alternatives, optional authentication as an added {}, the
+// scopes required where a token is used.
+func TestExampleAppDocsSecurity(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	status, hdr, body := call(t, srv, "GET", "/openapi.json", "")
+	if status != 200 || hdr.Get("Content-Type") != "application/json" {
+		t.Fatalf("got %d %s", status, hdr.Get("Content-Type"))
+	}
+	var doc struct {
+		OpenAPI string `json:"openapi"`
+		Paths   map[string]map[string]struct {
+			Security any `json:"security"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range slices.Sorted(maps.Keys(doc.Paths)) {
+		for _, m := range slices.Sorted(maps.Keys(doc.Paths[p])) {
+			sec, _ := json.Marshal(doc.Paths[p][m].Security)
+			got = append(got, m+" "+p+" "+string(sec))
+		}
+	}
+	want := []string{
+		`get / []`,
+		`get /basic/me [{"HTTPBasic":[]}]`,
+		`get /greeting [{"OAuth2AuthorizationCodeBearer":[]},{}]`,
+		`get /items [{"APIKeyHeader":[]},{"APIKeyCookie":[]}]`,
+		`get /items/{id} [{"APIKeyHeader":[]},{"APIKeyCookie":[]}]`,
+		`get /my/items [{"OAuth2AuthorizationCodeBearer":["items","me"]}]`,
+		`post /my/items [{"OAuth2AuthorizationCodeBearer":["items","me"]}]`,
+		`get /ready []`,
+		`get /status/ [{"OAuth2AuthorizationCodeBearer":[]}]`,
+		`get /users/me/ [{"OAuth2AuthorizationCodeBearer":["me"]}]`,
+		`get /users/me/items/ [{"OAuth2AuthorizationCodeBearer":["items","me"]}]`,
+	}
+	if doc.OpenAPI != "3.0.3" || !slices.Equal(got, want) {
+		t.Fatalf("openapi %s, operations:\n%s", doc.OpenAPI, strings.Join(got, "\n"))
 	}
 }

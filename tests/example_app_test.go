@@ -5,15 +5,19 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"io"
-	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,9 +25,22 @@ import (
 	"github.com/gindepends/gindepends/ginauth"
 )
 
-const apiKey = "example-api-key"
+// The example's credentials: its API key, its users' passwords, and its
+// confidential client with its secret (the example keeps digests only).
+const (
+	apiKey        = "example-api-key"
+	serviceID     = "example-service"
+	serviceSecret = "example-service-secret"
+	publicID      = "example-app"
+)
 
-// call sends one request to a real server running the example API.
+// johndoe is GET /users/me/ for johndoe, FastAPI's tutorial answer.
+const johndoe = `{"username":"johndoe","email":"johndoe@example.com","full_name":"John Doe","disabled":false}`
+
+var formHeader = []string{"Content-Type", "application/x-www-form-urlencoded"}
+
+// call sends one request to a real server running the example. Redirects
+// are not followed: they are answers too.
 func call(t *testing.T, srv *httptest.Server, method, path, body string, header ...string) (int, http.Header, string) {
 	t.Helper()
 	status, hdr, b, err := send(srv, method, path, body, header...)
@@ -47,7 +64,7 @@ func send(srv *httptest.Server, method, path, body string, header ...string) (in
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
-	resp, err := srv.Client().Do(req)
+	resp, err := noRedirects(srv, nil).Do(req)
 	if err != nil {
 		return 0, nil, "", err
 	}
@@ -59,273 +76,318 @@ func send(srv *httptest.Server, method, path, body string, header ...string) (in
 	return resp.StatusCode, resp.Header, string(b), nil
 }
 
-func newServer(t *testing.T) *httptest.Server {
-	return serve(t, app.NewStore())
+// noRedirects is a client of srv (its transport, whose connections close
+// with it) that does not follow redirects, with jar if not nil.
+func noRedirects(srv *httptest.Server, jar http.CookieJar) *http.Client {
+	return &http.Client{
+		Transport:     srv.Client().Transport,
+		Jar:           jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
-// serve runs the example API on store, for tests that change the store or
-// its limits.
-func serve(t *testing.T, store *app.Store) *httptest.Server {
-	engine := gin.New()
-	app.Register(engine, store)
-	srv := httptest.NewServer(engine)
-	t.Cleanup(srv.Close)
-	return srv
+// instance is the example served on a real listener.
+type instance struct {
+	srv *httptest.Server
+	ex  *app.Example
+	h   *deferred
+	cfg app.Config
+	// stop closes the server, then the example; it runs at the test's
+	// end unless called before.
+	stop func()
 }
 
-// login gets a token for user with scopes from /token.
-func login(t *testing.T, srv *httptest.Server, user, password string, scopes ...string) string {
+// restart closes the example and makes it again, on the same state and
+// behind the same URL, as when the process behind a URL restarts; it
+// returns once the new one is ready.
+func (in *instance) restart(t *testing.T) {
 	t.Helper()
-	form := url.Values{"username": {user}, "password": {password}, "scope": {strings.Join(scopes, " ")}}
-	status, _, body := call(t, srv, "POST", "/token", form.Encode(), "Content-Type", "application/x-www-form-urlencoded")
-	var tok struct {
-		AccessToken string `json:"access_token"`
-		TokenType   string `json:"token_type"`
-	}
-	if status != 200 || json.Unmarshal([]byte(body), &tok) != nil || tok.TokenType != "bearer" || tok.AccessToken == "" {
-		t.Fatalf("login %s: %d %s", user, status, body)
-	}
-	return tok.AccessToken
-}
-
-type exchange struct {
-	name, method, path, body string
-	header                   []string
-	status                   int
-	challenge                string
-	want                     string
-}
-
-func run(t *testing.T, srv *httptest.Server, cases []exchange) {
-	t.Helper()
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			method := tc.method
-			if method == "" {
-				method = "GET"
-			}
-			status, hdr, body := call(t, srv, method, tc.path, tc.body, tc.header...)
-			if status != tc.status || body != tc.want || hdr.Get("WWW-Authenticate") != tc.challenge {
-				t.Fatalf("got %d [%s] %s\nwant %d [%s] %s", status, hdr.Get("WWW-Authenticate"), body, tc.status, tc.challenge, tc.want)
-			}
-		})
-	}
-}
-
-const johndoe = `{"username":"johndoe","full_name":"John Doe","disabled":false}`
-
-func TestExampleAppOAuth2PasswordFlowWithScopes(t *testing.T) {
-	store := app.NewStore()
-	srv := serve(t, store)
-	all := login(t, srv, "johndoe", "secret", "me", "items")
-	meOnly := login(t, srv, "johndoe", "secret", "me")
-	bearer := func(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
-	run(t, srv, []exchange{
-		{name: "me", path: "/users/me", header: bearer(all), status: 200, want: johndoe},
-		{name: "my items", path: "/users/me/items", header: bearer(all), status: 200,
-			want: `[{"id":1,"name":"Portal Gun","price":42,"owner":"johndoe"},{"id":2,"name":"Plumbus","price":32,"owner":"johndoe"}]`},
-		{name: "items scope missing", path: "/users/me/items", header: bearer(meOnly), status: 403,
-			challenge: `Bearer error="insufficient_scope", error_description="The access token lacks a required scope", scope="items me"`,
-			want:      `{"detail":"Not enough permissions"}`},
-		{name: "no token", path: "/users/me", status: 401, challenge: "Bearer", want: `{"detail":"Not authenticated"}`},
-		{name: "not a JWT", path: "/users/me", header: bearer("nope"), status: 401,
-			challenge: `Bearer error="invalid_token", error_description="The access token is malformed"`,
-			want:      `{"detail":"Could not validate credentials"}`},
-		{name: "forged with another key", path: "/users/me", header: bearer(forged(t)), status: 401,
-			challenge: `Bearer error="invalid_token", error_description="The access token is not valid"`,
-			want:      `{"detail":"Could not validate credentials"}`},
-		{name: "malformed token", path: "/users/me", header: bearer("a b"), status: 401,
-			challenge: `Bearer error="invalid_token", error_description="The access token is malformed"`,
-			want:      `{"detail":"Could not validate credentials"}`},
-		{name: "public", path: "/status", status: 200, want: `{"status":"ok"}`},
-	})
-	// A user disabled after login: the token is still valid, its user not.
-	store.SetDisabled("johndoe", true)
-	run(t, srv, []exchange{
-		{name: "inactive user", path: "/users/me", header: bearer(all), status: 400, want: `{"detail":"Inactive user"}`},
-	})
-}
-
-func TestExampleAppTokenEndpoint(t *testing.T) {
-	srv := newServer(t)
-	form := []string{"Content-Type", "application/x-www-form-urlencoded"}
-	run(t, srv, []exchange{
-		{name: "wrong password", method: "POST", path: "/token", body: "username=johndoe&password=nope", header: form,
-			status: 400, want: `{"detail":"Incorrect username or password"}`},
-		{name: "unknown user", method: "POST", path: "/token", body: "username=nobody&password=secret", header: form,
-			status: 400, want: `{"detail":"Incorrect username or password"}`},
-		{name: "disabled user", method: "POST", path: "/token", body: "username=alice&password=secret2", header: form,
-			status: 400, want: `{"detail":"Inactive user"}`},
-		{name: "disabled user, wrong password", method: "POST", path: "/token", body: "username=alice&password=nope", header: form,
-			status: 400, want: `{"detail":"Incorrect username or password"}`},
-		{name: "FastAPI's 422", method: "POST", path: "/token", body: "grant_type=passwordblah", header: form, status: 422,
-			want: `{"detail":[{"type":"string_pattern_mismatch","loc":["body","grant_type"],"msg":"String should match pattern '^password$'","input":"passwordblah","ctx":{"pattern":"^password$"}},` +
-				`{"type":"missing","loc":["body","username"],"msg":"Field required","input":null},` +
-				`{"type":"missing","loc":["body","password"],"msg":"Field required","input":null}]}`},
-	})
-}
-
-func TestExampleAppCreateCommitsBeforeAnswering(t *testing.T) {
-	srv := newServer(t)
-	hdr := []string{"Authorization", "Bearer " + login(t, srv, "johndoe", "secret", "me", "items"), "Content-Type", "application/json"}
-	run(t, srv, []exchange{
-		{name: "create", method: "POST", path: "/users/me/items", body: `{"name":"Gizmo","price":3.5}`, header: hdr,
-			status: 201, want: `{"id":3,"name":"Gizmo","price":3.5,"owner":"johndoe"}`},
-		// The commit fails: the 201 the handler wrote is replaced.
-		{name: "duplicate", method: "POST", path: "/users/me/items", body: `{"name":"Gizmo","price":1}`, header: hdr,
-			status: 409, want: `{"detail":"An item with this name exists"}`},
-		// As with a database sequence, the rolled-back insert's ID stays used.
-		{name: "create after a rollback", method: "POST", path: "/users/me/items", body: `{"name":"Widget","price":2}`, header: hdr,
-			status: 201, want: `{"id":5,"name":"Widget","price":2,"owner":"johndoe"}`},
-		{name: "every body error", method: "POST", path: "/users/me/items", body: `{"price":"free"}`, header: hdr, status: 422,
-			want: `{"detail":[{"type":"missing","loc":["body","name"],"msg":"Field required","input":{"price":"free"}},` +
-				`{"type":"float_type","loc":["body","price"],"msg":"Input should be a valid number","input":"free"}]}`},
-		// Authentication is resolved first: 401 wins over 422.
-		{name: "no token, bad body", method: "POST", path: "/users/me/items", body: `{"price":"free"}`,
-			header: []string{"Content-Type", "application/json"}, status: 401, challenge: "Bearer", want: `{"detail":"Not authenticated"}`},
-	})
-}
-
-func TestExampleAppAPIKeys(t *testing.T) {
-	srv := newServer(t)
-	key := []string{"X-API-Key", apiKey}
-	run(t, srv, []exchange{
-		{name: "list", path: "/items?limit=1", header: key, status: 200, want: `[{"id":1,"name":"Portal Gun","price":42,"owner":"johndoe"}]`},
-		{name: "key in a cookie", path: "/items?q=plum", header: []string{"Cookie", "api_key=" + apiKey}, status: 200,
-			want: `[{"id":2,"name":"Plumbus","price":32,"owner":"johndoe"}]`},
-		{name: "no key: both challenges", path: "/items", status: 401, challenge: "APIKey", want: `{"detail":"Not authenticated"}`},
-		{name: "wrong key", path: "/items", header: []string{"X-API-Key", "example-api-kez"}, status: 401, challenge: "APIKey",
-			want: `{"detail":"Invalid API key"}`},
-		{name: "every query error", path: "/items?skip=-1&limit=abc&q=a", header: key, status: 422,
-			want: `{"detail":[` +
-				`{"type":"greater_than_equal","loc":["query","skip"],"msg":"Input should be greater than or equal to 0","input":"-1","ctx":{"ge":0}},` +
-				`{"type":"int_parsing","loc":["query","limit"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"abc"},` +
-				`{"type":"string_too_short","loc":["query","q"],"msg":"String should have at least 3 characters","input":"a","ctx":{"min_length":3}}]}`},
-		{name: "one item", path: "/items/2", header: key, status: 200, want: `{"id":2,"name":"Plumbus","price":32,"owner":"johndoe"}`},
-		{name: "bad path", path: "/items/two", header: key, status: 422,
-			want: `{"detail":[{"type":"int_parsing","loc":["path","id"],"msg":"Input should be a valid integer, unable to parse string as an integer","input":"two"}]}`},
-		{name: "no item", path: "/items/99", header: key, status: 404, want: `{"detail":"Item not found"}`},
-	})
-}
-
-func TestExampleAppHTTPBasic(t *testing.T) {
-	srv := newServer(t)
-	basic := func(user, pass string) []string {
-		req := httptest.NewRequest("GET", "/", nil)
-		req.SetBasicAuth(user, pass)
-		return []string{"Authorization", req.Header.Get("Authorization")}
-	}
-	run(t, srv, []exchange{
-		{name: "right password", path: "/basic/me", header: basic("johndoe", "secret"), status: 200, want: johndoe},
-		{name: "wrong password", path: "/basic/me", header: basic("johndoe", "nope"), status: 401,
-			challenge: `Basic realm="example", charset="UTF-8"`, want: `{"detail":"Incorrect username or password"}`},
-		{name: "no credentials", path: "/basic/me", status: 401,
-			challenge: `Basic realm="example", charset="UTF-8"`, want: `{"detail":"Not authenticated"}`},
-	})
-}
-
-// The served document lists every route with the security it enforces:
-// an AnyOf as alternatives, optional authentication as an added {}.
-func TestExampleAppDocsSecurity(t *testing.T) {
-	srv := newServer(t)
-	status, hdr, body := call(t, srv, "GET", "/openapi.json", "")
-	if status != 200 || hdr.Get("Content-Type") != "application/json" {
-		t.Fatalf("got %d %s", status, hdr.Get("Content-Type"))
-	}
-	var doc struct {
-		OpenAPI string `json:"openapi"`
-		Paths   map[string]map[string]struct {
-			Security any `json:"security"`
-		} `json:"paths"`
-	}
-	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+	in.h.engine.Store(nil)
+	if err := in.ex.Close(); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, p := range slices.Sorted(maps.Keys(doc.Paths)) {
-		for _, m := range slices.Sorted(maps.Keys(doc.Paths[p])) {
-			sec, _ := json.Marshal(doc.Paths[p][m].Security)
-			got = append(got, m+" "+p+" "+string(sec))
-		}
-	}
-	want := []string{
-		`get / null`,
-		`get /basic/me [{"HTTPBasic":[]}]`,
-		`get /greeting [{"OAuth2PasswordBearer":[]},{}]`,
-		`get /items [{"APIKeyHeader":[]},{"APIKeyCookie":[]}]`,
-		`get /items/{id} [{"APIKeyHeader":[]},{"APIKeyCookie":[]}]`,
-		`get /ready null`,
-		`get /status null`,
-		`post /token null`,
-		`get /users/me [{"OAuth2PasswordBearer":["me"]}]`,
-		`get /users/me/items [{"OAuth2PasswordBearer":["items","me"]}]`,
-		`post /users/me/items [{"OAuth2PasswordBearer":["items","me"]}]`,
-	}
-	if doc.OpenAPI != "3.0.3" || !slices.Equal(got, want) {
-		t.Fatalf("openapi %s, operations:\n%s", doc.OpenAPI, strings.Join(got, "\n"))
-	}
-}
-
-// One route takes a token if there is one: no token is a stranger, a bad
-// one a 401; the registry says the route's auth is optional.
-func TestExampleAppOptionalAuthentication(t *testing.T) {
-	srv := newServer(t)
-	run(t, srv, []exchange{
-		{name: "no token", path: "/greeting", status: 200, want: `{"greeting":"Hello, stranger"}`},
-		{name: "a token", path: "/greeting", header: []string{"Authorization", "Bearer " + login(t, srv, "johndoe", "secret")},
-			status: 200, want: `{"greeting":"Hello, John Doe"}`},
-		{name: "a bad token", path: "/greeting", header: []string{"Authorization", "Bearer nope"}, status: 401,
-			challenge: `Bearer error="invalid_token", error_description="The access token is malformed"`, want: `{"detail":"Could not validate credentials"}`},
-	})
-}
-
-// Token responses are kept out of caches (RFC 6749 §5.1), by gin
-// middleware on the route.
-func TestExampleAppTokenResponsesAreNotStored(t *testing.T) {
-	srv := newServer(t)
-	status, hdr, _ := call(t, srv, "POST", "/token", "username=johndoe&password=secret", "Content-Type", "application/x-www-form-urlencoded")
-	if status != 200 || hdr.Get("Cache-Control") != "no-store" || hdr.Get("Pragma") != "no-cache" {
-		t.Errorf("got %d, Cache-Control %q, Pragma %q", status, hdr.Get("Cache-Control"), hdr.Get("Pragma"))
-	}
-}
-
-// The readiness route says whether tokens can be checked: the example's
-// keys are its own, known at startup.
-func TestExampleAppReadiness(t *testing.T) {
-	srv := newServer(t)
-	run(t, srv, []exchange{{name: "ready", path: "/ready", status: 200, want: `{"status":"ready"}`}})
-}
-
-// forged is a well-formed token for johndoe with every scope, signed by a
-// key of the attacker's.
-func forged(t *testing.T) string {
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	iss, err := ginauth.NewIssuer(ginauth.IssuerConfig{Issuer: "http://localhost:8080", Audience: "http://localhost:8080/users", Key: key, KeyID: "example-1"})
+	ex, err := in.h.build(t, in.cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	at, err := iss.Issue("johndoe", "evil", []string{"me", "items"})
+	in.ex = ex
+	waitReady(t, in.srv)
+}
+
+func newServer(t *testing.T) *httptest.Server {
+	srv, _ := start(t, app.Config{})
+	return srv
+}
+
+// start runs the example, its authorization server and its API, on a real
+// listener on 127.0.0.1, with cfg: state in a temporary data folder unless
+// cfg says otherwise, and its own URL as PublicURL unless cfg has one (an
+// instance behind a load balancer, which is another instance here). It
+// returns once /ready answers 200, that is once the API has read the
+// server's keys through discovery.
+func start(t *testing.T, cfg app.Config) (*httptest.Server, *app.Example) {
+	t.Helper()
+	in := launch(t, listen(t, "127.0.0.1:0"), cfg, true)
+	return in.srv, in.ex
+}
+
+func listen(t *testing.T, addr string) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
+
+// launch serves the example on ln (answering 503 until it is made) and,
+// if ready, waits for /ready. middleware runs before the example's routes.
+func launch(t *testing.T, ln net.Listener, cfg app.Config, ready bool, middleware ...gin.HandlerFunc) *instance {
+	t.Helper()
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + ln.Addr().String()
+	}
+	if cfg.DataDir == "" && cfg.RedisURL == "" {
+		cfg.DataDir = t.TempDir()
+	}
+	h := &deferred{}
+	srv := httptest.NewUnstartedServer(h)
+	srv.Listener.Close()
+	srv.Listener = ln
+	srv.Start()
+	ex, err := h.build(t, cfg, middleware...)
+	if err != nil {
+		srv.Close()
+		t.Fatal(err)
+	}
+	var once sync.Once
+	in := &instance{srv: srv, ex: ex, h: h, cfg: cfg}
+	in.stop = func() {
+		once.Do(func() {
+			srv.Close()
+			if err := in.ex.Close(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	t.Cleanup(in.stop)
+	if ready {
+		waitReady(t, srv)
+	}
+	return in
+}
+
+// deferred serves the example once it is built, and answers 503 before.
+type deferred struct{ engine atomic.Pointer[gin.Engine] }
+
+func (d *deferred) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if e := d.engine.Load(); e != nil {
+		e.ServeHTTP(w, r)
+		return
+	}
+	http.Error(w, "starting", http.StatusServiceUnavailable)
+}
+
+// build makes the example for cfg, state in a temporary data folder unless
+// cfg says otherwise, and serves it from then on. The caller closes it.
+func (d *deferred) build(t *testing.T, cfg app.Config, middleware ...gin.HandlerFunc) (*app.Example, error) {
+	if cfg.DataDir == "" && cfg.RedisURL == "" {
+		cfg.DataDir = t.TempDir()
+	}
+	engine := gin.New()
+	engine.Use(middleware...)
+	ex, err := app.New(context.Background(), engine, cfg)
+	if err == nil {
+		d.engine.Store(engine)
+	}
+	return ex, err
+}
+
+// waitReady waits for /ready to answer 200: the API reads the server's
+// keys at its first use, here, from the server the process serves.
+func waitReady(t *testing.T, srv *httptest.Server) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		status, _, body, err := send(srv, "GET", "/ready", "")
+		if err == nil && status == http.StatusOK {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/ready: %d %s %v", status, body, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// tokenResponse is the token endpoint's answer.
+type tokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type"`
+	RefreshToken string `json:"refresh_token"`
+	ExpiresIn    int    `json:"expires_in"`
+	IDToken      string `json:"id_token"`
+	Scope        string `json:"scope"`
+}
+
+// token posts form to path (/token or /oauth/token) and wants a token,
+// in an answer kept out of caches (RFC 6749 §5.1).
+func token(t *testing.T, srv *httptest.Server, path string, form url.Values, header ...string) tokenResponse {
+	t.Helper()
+	status, hdr, body := call(t, srv, "POST", path, form.Encode(), append(header, formHeader...)...)
+	var tok tokenResponse
+	if status != 200 || json.Unmarshal([]byte(body), &tok) != nil || tok.TokenType != "Bearer" || tok.AccessToken == "" {
+		t.Fatalf("POST %s %v: %d %s", path, form, status, body)
+	}
+	if hdr.Get("Content-Type") != "application/json" || hdr.Get("Cache-Control") != "no-store" || hdr.Get("Pragma") != "no-cache" {
+		t.Fatalf("POST %s %s: Content-Type %q, Cache-Control %q, Pragma %q", path, form.Get("grant_type"),
+			hdr.Get("Content-Type"), hdr.Get("Cache-Control"), hdr.Get("Pragma"))
+	}
+	return tok
+}
+
+// password is the password grant at /token, as FastAPI's tutorial sends it.
+func password(t *testing.T, srv *httptest.Server, user, pass string, scopes ...string) tokenResponse {
+	t.Helper()
+	return token(t, srv, "/token", url.Values{"username": {user}, "password": {pass}, "scope": {strings.Join(scopes, " ")}})
+}
+
+// login gets an access token for user with scopes from /token.
+func login(t *testing.T, srv *httptest.Server, user, pass string, scopes ...string) string {
+	t.Helper()
+	return password(t, srv, user, pass, scopes...).AccessToken
+}
+
+// refreshForm uses a refresh token: of the public client, or of the
+// client that header authenticates.
+func refreshForm(refreshToken string, header []string) url.Values {
+	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken}}
+	if len(header) == 0 {
+		form.Set("client_id", publicID)
+	}
+	return form
+}
+
+// refresh posts refreshForm to /oauth/token.
+func refresh(srv *httptest.Server, refreshToken string, header ...string) (int, string, error) {
+	status, _, body, err := send(srv, "POST", "/oauth/token", refreshForm(refreshToken, header).Encode(), append(header, formHeader...)...)
+	return status, body, err
+}
+
+// serviceToken is a client-credentials token of example-service.
+func serviceToken(t *testing.T, srv *httptest.Server, scopes ...string) string {
+	t.Helper()
+	return token(t, srv, "/oauth/token", url.Values{"grant_type": {"client_credentials"}, "scope": {strings.Join(scopes, " ")}},
+		basicAuth(serviceID, serviceSecret)...).AccessToken
+}
+
+func bearer(tok string) []string { return []string{"Authorization", "Bearer " + tok} }
+
+// basicAuth is an Authorization header with HTTP Basic credentials.
+func basicAuth(user, pass string) []string {
+	return []string{"Authorization", "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))}
+}
+
+// jwtPart decodes part i (0 header, 1 claims) of a JWT.
+func jwtPart(t *testing.T, jwt string, i int) map[string]any {
+	t.Helper()
+	parts := strings.Split(jwt, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %q", jwt)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[i])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func claims(t *testing.T, jwt string) map[string]any { t.Helper(); return jwtPart(t, jwt, 1) }
+func kid(t *testing.T, jwt string) string {
+	t.Helper()
+	s, _ := jwtPart(t, jwt, 0)["kid"].(string)
+	return s
+}
+
+// keyIDs are the kids /oauth/keys publishes, sorted.
+func keyIDs(t *testing.T, srv *httptest.Server) []string {
+	t.Helper()
+	status, hdr, body := call(t, srv, "GET", "/oauth/keys", "")
+	var set struct {
+		Keys []struct {
+			Kid string `json:"kid"`
+			Alg string `json:"alg"`
+			Use string `json:"use"`
+		} `json:"keys"`
+	}
+	if status != 200 || hdr.Get("Content-Type") != "application/json" || json.Unmarshal([]byte(body), &set) != nil {
+		t.Fatalf("/oauth/keys: %d %s %s", status, hdr.Get("Content-Type"), body)
+	}
+	var ids []string
+	for _, k := range set.Keys {
+		if k.Alg != "ES256" || k.Use != "sig" {
+			t.Fatalf("/oauth/keys: %s", body)
+		}
+		ids = append(ids, k.Kid)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// forged is a well-formed access token for johndoe with every scope, of
+// issuer and the API's audience, under the key ID keyID, signed by a key
+// of the attacker's.
+func forged(t *testing.T, issuer, keyID string) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	iss, err := ginauth.NewIssuer(ginauth.IssuerConfig{Issuer: issuer, Audience: app.Audience, Key: key, KeyID: keyID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at, err := iss.Issue("johndoe", publicID, []string{"me", "items"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return at.AccessToken
 }
 
-func TestExampleAppPublishesItsKeys(t *testing.T) {
-	srv := newServer(t)
-	tok := login(t, srv, "johndoe", "secret", "me")
-	status, hdr, body := call(t, srv, "GET", "/.well-known/jwks.json", "")
-	if status != 200 || hdr.Get("Content-Type") != "application/jwk-set+json" {
-		t.Fatalf("%d %v", status, hdr)
-	}
-	// Another service validates the example's tokens with the published set.
-	v, err := ginauth.NewJWT(ginauth.JWTConfig{Issuer: "http://localhost:8080", Audience: "http://localhost:8080/users", Keys: ginauth.JWKSet([]byte(body))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer v.Close()
-	got, err := v.Validate(context.Background(), tok)
-	if err != nil || got.Subject != "johndoe" || !got.HasScope("me") || got.HasScope("items") {
-		t.Fatalf("%+v %v", got, err)
+// exchange is a request and the answer it must get: status, body and the
+// WWW-Authenticate header exactly, and the headers of more (name, value
+// pairs) too.
+type exchange struct {
+	name, method, path, body string
+	header                   []string
+	status                   int
+	challenge                string
+	want                     string
+	more                     []string
+}
+
+func run(t *testing.T, srv *httptest.Server, cases []exchange) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Helper()
+			method := tc.method
+			if method == "" {
+				method = "GET"
+			}
+			status, hdr, body := call(t, srv, method, tc.path, tc.body, tc.header...)
+			if status != tc.status || body != tc.want || hdr.Get("WWW-Authenticate") != tc.challenge {
+				t.Fatalf("%s %s: got %d [%s] %s\nwant %d [%s] %s", method, tc.path, status, hdr.Get("WWW-Authenticate"), body, tc.status, tc.challenge, tc.want)
+			}
+			for i := 0; i+1 < len(tc.more); i += 2 {
+				if got := hdr.Get(tc.more[i]); got != tc.more[i+1] {
+					t.Errorf("%s %s: %s %q, want %q", method, tc.path, tc.more[i], got, tc.more[i+1])
+				}
+			}
+		})
 	}
 }

@@ -7,8 +7,9 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -25,11 +26,11 @@ type served struct {
 	err  error              // what Serve returned, once done
 }
 
-func running(t *testing.T, h http.Handler) *served {
+// running serves h with app.Serve on ln, or on a free port if ln is nil.
+func running(t *testing.T, ln net.Listener, h http.Handler) *served {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	if ln == nil {
+		ln = listen(t, "127.0.0.1:0")
 	}
 	srv := app.NewServer(ln.Addr().String(), h)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -62,9 +63,18 @@ func TestExampleAppServerHasTimeouts(t *testing.T) {
 
 func TestExampleAppServerClosesConnectionsThatStallInTheHeader(t *testing.T) {
 	t.Parallel()
-	engine := gin.New()
-	app.Register(engine, app.NewStore())
-	s := running(t, engine)
+	// The whole example, served as example_app/main.go serves it.
+	ln := listen(t, "127.0.0.1:0")
+	h := &deferred{}
+	s := running(t, ln, h)
+	ex, err := h.build(t, app.Config{PublicURL: s.base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ex.Close() })
+	if status, _, err := get(s.base + "/"); err != nil || status != 200 {
+		t.Fatalf("GET /: %d %v", status, err)
+	}
 
 	conn, err := net.Dial("tcp", s.base[len("http://"):])
 	if err != nil {
@@ -88,6 +98,7 @@ func TestExampleAppServerClosesConnectionsThatStallInTheHeader(t *testing.T) {
 }
 
 func TestExampleAppServeShutsDownGracefully(t *testing.T) {
+	t.Parallel()
 	entered, release := make(chan struct{}), make(chan struct{})
 	engine := gin.New()
 	engine.GET("/slow", func(c *gin.Context) {
@@ -95,7 +106,7 @@ func TestExampleAppServeShutsDownGracefully(t *testing.T) {
 		<-release
 		c.String(http.StatusOK, "done")
 	})
-	s := running(t, engine)
+	s := running(t, nil, engine)
 
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
@@ -155,29 +166,60 @@ func TestExampleAppServeShutsDownGracefully(t *testing.T) {
 }
 
 func TestExampleAppLogsRedactTokensInURLs(t *testing.T) {
+	t.Parallel()
+	var log syncBuffer
+	srv := launch(t, listen(t, "127.0.0.1:0"), app.Config{}, true, app.Logger(&log)).srv
 	for _, tc := range []struct{ path, logged string }{
-		{"/users/me?access_token=SECRETVALUE", "/users/me?access_token=REDACTED"},
-		{"/users/me?page=2&access_token=SECRETVALUE&q=a%20b&empty=&flag",
-			"/users/me?page=2&access_token=REDACTED&q=a%20b&empty=&flag"},
+		{"/users/me/?access_token=SECRETVALUE", "/users/me/?access_token=REDACTED"},
+		{"/users/me/?page=2&access_token=SECRETVALUE&q=a%20b&empty=&flag",
+			"/users/me/?page=2&access_token=REDACTED&q=a%20b&empty=&flag"},
 		{"/token?refresh_token=SECRETVALUE&id_token=SECRETVALUE&client_secret=SECRETVALUE&code=SECRETVALUE&api_key=SECRETVALUE&state=xyz",
 			"/token?refresh_token=REDACTED&id_token=REDACTED&client_secret=REDACTED&code=REDACTED&api_key=REDACTED&state=xyz"},
 		// An escaped name is the same parameter to whoever reads it.
 		{"/items?api%5Fkey=SECRETVALUE&Code=SECRETVALUE&x=1", "/items?api%5Fkey=REDACTED&Code=REDACTED&x=1"},
+		// The authorization server's redirect to the client carries the code.
+		{"/oauth/authorize/callback?id=x&code=SECRETVALUE", "/oauth/authorize/callback?id=REDACTED&code=REDACTED"},
+		// A login in progress: whoever has its ID can watch it.
+		{"/oauth/login?authRequestID=SECRETVALUE", "/oauth/login?authRequestID=REDACTED"},
 	} {
 		t.Run(tc.path, func(t *testing.T) {
-			var log bytes.Buffer
-			engine := gin.New()
-			engine.Use(app.Logger(&log))
-			app.Register(engine, app.NewStore())
-			engine.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", tc.path, nil))
-
+			log.Reset()
+			call(t, srv, "GET", tc.path, "")
 			line := log.String()
 			// gin's default line: time | status | latency | client | method "path"
-			format := regexp.MustCompile(`^\[GIN\] \d{4}/\d\d/\d\d - \d\d:\d\d:\d\d \| \d{3} \| +\S+ \| +192\.0\.2\.1 \| GET +"(.*)"\n$`)
+			format := regexp.MustCompile(`^\[GIN\] \d{4}/\d\d/\d\d - \d\d:\d\d:\d\d \| \d{3} \| +\S+ \| +127\.0\.0\.1 \| GET +"(.*)"\n$`)
 			m := format.FindStringSubmatch(line)
-			if m == nil || bytes.Contains(log.Bytes(), []byte("SECRETVALUE")) || m[1] != tc.logged {
+			if m == nil || strings.Contains(line, "SECRETVALUE") || m[1] != tc.logged {
 				t.Fatalf("logged %q, want the path %q in gin's format", line, tc.logged)
 			}
 		})
 	}
+}
+
+// syncBuffer is a log written by the server's goroutines and read by the
+// test's.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Reset()         { s.mu.Lock(); defer s.mu.Unlock(); s.b.Reset() }
+
+// get is a GET with a client of its own, closed after.
+func get(u string) (int, string, error) {
+	c := &http.Client{Transport: &http.Transport{}}
+	defer c.CloseIdleConnections()
+	resp, err := c.Get(u)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
 }

@@ -21,6 +21,11 @@ var secretParams = map[string]bool{
 	"client_secret": true,
 	"code":          true,
 	"api_key":       true,
+	// The authorization server's login in progress: whoever has it can
+	// watch it, and its code is bound to it.
+	"authrequestid": true,
+	"id":            true,
+	"code_verifier": true,
 }
 
 // Logger is gin's request logger, writing lines in gin's default format to

@@ -71,6 +71,10 @@ func (p *loginPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (p *loginPage) show(w http.ResponseWriter, r *http.Request, id, problem string, status int) {
 	a, err := p.s.storage.authRequest(r.Context(), id)
+	if err == nil && a.Done() {
+		http.Error(w, "This login is already complete: start again from the application.", http.StatusBadRequest)
+		return
+	}
 	if err != nil {
 		http.Error(w, "This login has expired or does not exist: start again from the application.", http.StatusBadRequest)
 		return
@@ -105,6 +109,12 @@ func (p *loginPage) submit(w http.ResponseWriter, r *http.Request) {
 	a, err := p.s.storage.authRequest(ctx, id)
 	if err != nil {
 		http.Error(w, "This login has expired or does not exist: start again from the application.", http.StatusBadRequest)
+		return
+	}
+	if a.Done() {
+		// Logged in already: a second login would replace the user of a
+		// code already given, or about to be.
+		http.Error(w, "This login is already complete: start again from the application.", http.StatusBadRequest)
 		return
 	}
 	if r.PostForm.Get("decision") == "deny" {

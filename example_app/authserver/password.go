@@ -37,6 +37,7 @@ func (s *Server) passwordGrant(next http.Handler) http.Handler {
 			return
 		}
 		s.publicClientInBasic(r)
+		s.defaultClientForRefresh(r)
 		// Without a grant_type, a username makes it the password grant, as
 		// FastAPI's form reads it (its grant_type is optional).
 		grantType := oidc.GrantType(r.PostForm.Get("grant_type"))
@@ -44,8 +45,14 @@ func (s *Server) passwordGrant(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r) // the form stays parsed, for the provider
 			return
 		}
+		usedBasic := r.Header.Get("Authorization") != ""
 		resp, err := s.password(r)
 		if err != nil {
+			if oe := new(oidc.Error); usedBasic && errors.As(err, &oe) && oe.ErrorType == oidc.InvalidClient {
+				// RFC 6749 §5.2: 401, and the challenge of the client's
+				// authentication scheme.
+				w.Header().Set("WWW-Authenticate", `Basic realm="`+s.cfg.Issuer+`"`)
+			}
 			var throttled *ThrottledError
 			if errors.As(err, &throttled) {
 				w.Header().Set("Retry-After", throttled.RetryAfter)
@@ -71,7 +78,7 @@ func (s *Server) password(r *http.Request) (*oidc.AccessTokenResponse, error) {
 		clientID, err = s.cfg.DefaultClient, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, errInvalidClient
 	}
 	c, err := s.storage.client(ctx, clientID)
 	if err != nil {
@@ -142,4 +149,19 @@ func (s *Server) publicClientInBasic(r *http.Request) {
 	r.Header.Del("Authorization")
 	r.PostForm.Set("client_id", id)
 	r.Form.Set("client_id", id)
+}
+
+// errInvalidClient is a client that named itself but did not authenticate.
+var errInvalidClient = oidc.ErrInvalidClient().WithDescription("invalid client credentials")
+
+// defaultClientForRefresh makes a refresh that names no client the default
+// public client's, as the password grant's is: FastAPI's tutorial clients
+// name none. The provider then checks that the token is that client's.
+func (s *Server) defaultClientForRefresh(r *http.Request) {
+	if s.cfg.DefaultClient == "" || oidc.GrantType(r.PostForm.Get("grant_type")) != oidc.GrantTypeRefreshToken ||
+		r.PostForm.Get("client_id") != "" || r.Header.Get("Authorization") != "" {
+		return
+	}
+	r.PostForm.Set("client_id", s.cfg.DefaultClient)
+	r.Form.Set("client_id", s.cfg.DefaultClient)
 }

@@ -23,6 +23,7 @@ import (
 const (
 	bucketAuthRequests = "auth-requests"
 	bucketCodes        = "codes"          // code -> auth request ID
+	bucketCodeIssued   = "code-issued"    // auth request ID -> "1"
 	bucketRefresh      = "refresh"        // digest of a refresh token -> tokenRequest
 	bucketRefreshUsed  = "refresh-used"   // digest of a used refresh token -> its family
 	bucketRevoked      = "revoked-family" // family -> "1"
@@ -126,7 +127,15 @@ func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRe
 	return s.authRequest(ctx, string(id))
 }
 
+// SaveAuthCode gives a login one code: the callback, called again with
+// the request's ID, does not mint another.
 func (s *storage) SaveAuthCode(ctx context.Context, id, code string) error {
+	if _, err := s.backend.Get(ctx, bucketCodeIssued, id); err == nil {
+		return oidc.ErrInvalidRequest().WithDescription("a code was already issued for this login")
+	}
+	if err := s.backend.Put(ctx, bucketCodeIssued, id, []byte("1"), s.cfg.LoginTimeout); err != nil {
+		return err
+	}
 	return s.backend.Put(ctx, bucketCodes, digest(code), []byte(id), s.cfg.LoginTimeout)
 }
 
@@ -288,13 +297,22 @@ func (s *storage) SetUserinfoFromScopes(ctx context.Context, u *oidc.UserInfo, u
 	return nil
 }
 
-func (s *storage) SetUserinfoFromToken(ctx context.Context, u *oidc.UserInfo, _, subject, _ string) error {
+// SetUserinfoFromToken answers /userinfo for an access token only: every
+// access token has an ID (jti), an ID token has none, and is no
+// credential.
+func (s *storage) SetUserinfoFromToken(ctx context.Context, u *oidc.UserInfo, tokenID, subject, _ string) error {
+	if tokenID == "" {
+		return oidc.ErrAccessDenied().WithDescription("not an access token")
+	}
 	return s.SetUserinfoFromScopes(ctx, u, subject, "", nil)
 }
 
-func (s *storage) SetIntrospectionFromToken(ctx context.Context, r *oidc.IntrospectionResponse, _, subject, clientID string) error {
-	r.Subject, r.ClientID = subject, clientID
-	return nil
+// SetIntrospectionFromToken refuses: access tokens are JWTs, checked with
+// the published keys, and what introspection would say of one (its client,
+// its scopes) is not kept here; an answer naming the caller as its client
+// would mislead.
+func (s *storage) SetIntrospectionFromToken(context.Context, *oidc.IntrospectionResponse, string, string, string) error {
+	return errors.New("authserver: introspection is not offered: validate the JWT with the published keys")
 }
 
 // GetPrivateClaimsFromRequest puts the granted scopes in the access token,

@@ -1,0 +1,38 @@
+package tests
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/gindepends/gindepends/example_app/app"
+)
+
+// A restart on the same store keeps the signing keys, the clients and the
+// refresh tokens: behind the same URL, tokens issued before work after;
+// behind another, the access tokens name another issuer, and the refresh
+// tokens still work.
+func TestExampleAppRestartKeepsState(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, cfg app.Config) {
+		in := launch(t, listen(t, "127.0.0.1:0"), cfg, true)
+		before := password(t, in.srv, "johndoe", "secret", "me")
+		keys := keyIDs(t, in.srv)
+		in.restart(t)
+		if got := keyIDs(t, in.srv); !slices.Equal(got, keys) || kid(t, before.AccessToken) != keys[0] {
+			t.Fatalf("keys %v after the restart, %v before", got, keys)
+		}
+		run(t, in.srv, []exchange{
+			{name: "an access token of before", path: "/users/me/", header: bearer(before.AccessToken), status: 200, want: johndoe},
+		})
+		r := refreshed(t, in.srv, before.RefreshToken).RefreshToken
+		in.stop()
+
+		third := launch(t, listen(t, "127.0.0.1:0"), cfg, true) // another URL
+		run(t, third.srv, []exchange{
+			{name: "an access token of another issuer", path: "/users/me/", header: bearer(before.AccessToken), status: 401,
+				challenge: `Bearer error="invalid_token", error_description="The access token comes from another issuer"`,
+				want:      `{"detail":"Could not validate credentials"}`},
+		})
+		refreshed(t, third.srv, r)
+	})
+}
