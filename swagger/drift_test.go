@@ -3,6 +3,7 @@ package swagger_test
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -279,4 +280,22 @@ func TestDifferenceString(t *testing.T) {
 			t.Errorf("Sprint does not use String: %q", got)
 		}
 	}
+}
+
+// A handler that writes its own answer has no status the code knows: its
+// @Success is the team's to say. One that returns its answer has one, and
+// an annotation that says another is drift.
+func TestDriftSuccessOfHandlersThatWriteTheirOwnAnswer(t *testing.T) {
+	api := di.NewRouter(gin.New())
+	api.POST("/own", di.Handle(func(c *gin.Context) { c.Status(http.StatusCreated) }))
+	api.POST("/typed", di.JSON(func(*gin.Context) (string, error) { return "", nil }), di.Status(http.StatusCreated))
+	ann := swagDoc(`{"swagger":"2.0","info":{"title":"t","version":"1"},"paths":{` +
+		`"/own":{"post":{"responses":{"201":{"description":"Created"}}}},` +
+		`"/typed":{"post":{"responses":{"200":{"description":"OK"}}}}}}`)
+	diffs, err := swagger.Drift(api, ann)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameDifferences(t, diffs, []swagger.Difference{{Operation: "POST /typed",
+		Problem: "@Success 200, but the route answers 201", Fix: "// @Success 201 {object} string"}})
 }
