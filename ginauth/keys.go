@@ -218,8 +218,9 @@ var errEncryptionKey = fmt.Errorf("%w: the key is for encryption", ErrUnknownKey
 // enough for it (checkKey); several keys with one kid are ambiguous, and
 // are all refused. It returns the keys that pass, and why each kid that
 // did not was refused. Only a document that is not a JWK Set is an error:
-// one bad key does not keep the others from being used. HMAC keys ("oct")
-// are read only if secrets.
+// one bad key does not keep the others from being used. HMAC keys ("oct"),
+// and the private part of other keys, are read only if secrets: a set
+// fetched from a URL is public, and a private key in it is refused.
 func readJWKSet(doc []byte, secrets bool) ([]Key, map[string]error, error) {
 	var set struct {
 		Keys []json.RawMessage `json:"keys"`
@@ -247,6 +248,12 @@ func readJWKSet(doc []byte, secrets bool) ([]Key, map[string]error, error) {
 		count[m.KID]++
 		if m.USE == jwkset.UseEnc {
 			refused[m.KID] = errEncryptionKey
+			continue
+		}
+		if !secrets && m.D != "" {
+			// A private key in a published set is a leaked key: anyone who
+			// read the set could have signed with it.
+			refused[m.KID] = fmt.Errorf("%w: the key is published with its private part, so anyone could sign with it", ErrWeakKey)
 			continue
 		}
 		jwk, err := jwkset.NewJWKFromMarshal(m, jwkset.JWKMarshalOptions{Private: secrets}, jwkset.JWKValidateOptions{})

@@ -33,10 +33,11 @@ type setKey struct {
 // URL (JWKS): each key verifies the tokens signed with it, in the
 // algorithm it is pinned to, and no other.
 //
-// ginauth neither refuses nor uses the private members of a JWK: a
-// document known at startup is read with them (the public half of the key
-// verifies), a remote one without them (the public members are read). A
-// remote set never gives an HMAC secret, nor a key for encryption.
+// A document known at startup is read with the private members of its
+// keys (the public half of a key verifies); in a remote set, which is
+// public, a key published with its private part is refused: anyone could
+// have signed with it. A remote set never gives an HMAC secret, nor a key
+// for encryption.
 func TestJWXKeySetReadByGinauth(t *testing.T) {
 	rs256, ps384, rs512 := algNamed("RS256"), algNamed("PS384"), algNamed("RS512")
 	fresh := func(name string, sig jwa.SignatureAlgorithm, priv any) alg {
@@ -86,8 +87,14 @@ func TestJWXKeySetReadByGinauth(t *testing.T) {
 	if got, want := static.Health().Keys, len(keys); got != want {
 		t.Errorf("JWKSet: %d keys in use, want %d (all but the key for encryption)", got, want)
 	}
-	if got, want := remote.Health().Keys, len(keys)-1; got != want {
-		t.Errorf("JWKS: %d keys in use, want %d (all but the secret and the key for encryption)", got, want)
+	published := 0 // keys published with their private part
+	for _, k := range keys {
+		if k.private && !k.key.hmac() {
+			published++
+		}
+	}
+	if got, want := remote.Health().Keys, len(keys)-1-published; got != want {
+		t.Errorf("JWKS: %d keys in use, want %d (all but the secret, the private keys and the key for encryption)", got, want)
 	}
 
 	type row struct {
@@ -99,8 +106,11 @@ func TestJWXKeySetReadByGinauth(t *testing.T) {
 	var rows []row
 	for _, k := range keys {
 		var remoteErr error
-		if k.key.hmac() {
+		switch {
+		case k.key.hmac():
 			remoteErr = gjwt.ErrTokenSignatureInvalid // no HMAC algorithm from a remote set
+		case k.private:
+			remoteErr = ginauth.ErrWeakKey // published with its private part: refused
 		}
 		rows = append(rows, row{name: k.kid + " " + k.key.name, token: mint(t, goodClaims().token(t), k.key, k.kid, nil), remote: remoteErr, jwx: true})
 	}
