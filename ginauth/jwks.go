@@ -95,8 +95,9 @@ type JWKSOptions struct {
 // kid.
 //
 // The set is read key by key: a key that does not parse, is weak or
-// malformed (see [ErrWeakKey]), or shares its kid with another is left out
-// and logged once, and the other keys are used; so one bad key does not
+// malformed (see [ErrWeakKey]), is published with its private part (anyone
+// could sign with it), or shares its kid with another is left out and
+// logged once, and the other keys are used; so one bad key does not
 // stop rotation and revocation. While the keys cannot be had (the first
 // fetch failed, or none succeeded for MaxStale), routes answer 503 with
 // Retry-After, and [JWT.Health] says why.
