@@ -1,7 +1,6 @@
 package di
 
 import (
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -127,15 +126,11 @@ type missingCredential struct{ answer error }
 func (m *missingCredential) Error() string { return m.answer.Error() }
 func (m *missingCredential) Unwrap() error { return m.answer }
 
-// isMissingCredential unwraps by hand: errors.As would allocate, on what is,
-// under Optional, the path of every anonymous request.
+// isMissingCredential unwraps by hand (find): errors.As would allocate, on
+// what is, under Optional, the path of every anonymous request.
 func isMissingCredential(err error) bool {
-	for ; err != nil; err = errors.Unwrap(err) {
-		if _, ok := err.(*missingCredential); ok {
-			return true
-		}
-	}
-	return false
+	_, ok := find[*missingCredential](err)
+	return ok
 }
 
 // Provided declares a dependency whose value the router provides, with

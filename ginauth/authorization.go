@@ -167,8 +167,9 @@ func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // equalFoldASCII compares authentication scheme names, which are ASCII and
 // case-insensitive (RFC 9110 §11.1). strings.EqualFold folds Unicode too,
-// and would take "baſic" (a long s) for basic.
-func equalFoldASCII(a, b string) bool {
+// and would take "baſic" (a long s) for basic. Claim names are compared
+// with it too, as bytes.
+func equalFoldASCII[S ~string | ~[]byte](a, b S) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -295,7 +295,7 @@ func scanClaims(data []byte, scopeClaim string) (custom []byte, err error) {
 		for n, name := range registeredClaims {
 			// An ASCII key folds only to a name of its length: the Unicode
 			// folding of EqualFold (K, the Kelvin sign, to k) is for the others.
-			if ascii && (len(key) != len(name) || !asciiEqualFold(key, name)) || !ascii && !bytes.EqualFold(key, name) {
+			if ascii && !equalFoldASCII(key, name) || !ascii && !bytes.EqualFold(key, name) {
 				continue
 			}
 			// Claim names are case-sensitive (RFC 7519 §10.1.1), but
@@ -427,23 +427,6 @@ func hex4(data []byte, i int) (rune, bool) {
 func isASCII(b []byte) bool {
 	for _, c := range b {
 		if c >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
-
-// asciiEqualFold is bytes.EqualFold for ASCII of equal lengths.
-func asciiEqualFold(a, b []byte) bool {
-	for i := range a {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
 			return false
 		}
 	}

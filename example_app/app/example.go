@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -158,22 +159,31 @@ func clients(public *url.URL) []authserver.Client {
 // it serves, that is by the time a request comes.
 type deferredValidator struct {
 	issuer string
+	ready  atomic.Pointer[ginauth.JWT] // once made: what every request reads
 	mu     sync.Mutex
-	v      *ginauth.JWT
 	err    error
 }
 
 func (d *deferredValidator) get() (*ginauth.JWT, error) {
+	if v := d.ready.Load(); v != nil {
+		return v, nil
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.v == nil && d.err == nil {
-		d.v, d.err = ginauth.NewJWT(ginauth.JWTConfig{
-			Keys:     ginauth.Discover(d.issuer),
-			Audience: Audience,
-			Leeway:   30 * time.Second,
-		})
+	if v := d.ready.Load(); v != nil || d.err != nil {
+		return v, d.err
 	}
-	return d.v, d.err
+	v, err := ginauth.NewJWT(ginauth.JWTConfig{
+		Keys:     ginauth.Discover(d.issuer),
+		Audience: Audience,
+		Leeway:   30 * time.Second,
+	})
+	if err != nil {
+		d.err = err
+		return nil, err
+	}
+	d.ready.Store(v)
+	return v, nil
 }
 
 func (d *deferredValidator) Validate(ctx context.Context, raw string) (*ginauth.Token, error) {
@@ -196,8 +206,8 @@ func (d *deferredValidator) Health() ginauth.KeysHealth {
 func (d *deferredValidator) close() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.v != nil {
-		d.v.Close()
+	if v := d.ready.Load(); v != nil {
+		v.Close()
 	}
 	d.err = errors.New("example: closed")
 }
