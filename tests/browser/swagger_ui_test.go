@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -22,6 +21,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/example_app/app"
+	"github.com/gindepends/gindepends/tests/internal/exampletest"
 )
 
 // Timeouts: of each step of the test, and of the whole browser session, its
@@ -527,52 +527,17 @@ func findChromium(t *testing.T) string {
 // func that lists the queries of the requests to /oauth/authorize so far.
 func start(t *testing.T) (*httptest.Server, func() []url.Values) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var (
 		mu        sync.Mutex
 		authorize []url.Values
 	)
-	engine := gin.New()
-	engine.Use(func(c *gin.Context) {
+	srv, _ := exampletest.Start(t, app.Config{}, func(c *gin.Context) {
 		if c.Request.URL.Path == "/oauth/authorize" {
 			mu.Lock()
 			authorize = append(authorize, c.Request.URL.Query())
 			mu.Unlock()
 		}
 	})
-	ex, err := app.New(context.Background(), engine, app.Config{PublicURL: "http://" + ln.Addr().String(), DataDir: t.TempDir()})
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(engine)
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(func() {
-		srv.Close()
-		if err := ex.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := srv.Client().Get(srv.URL + "/ready")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				break
-			}
-			err = errors.New(resp.Status)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/ready: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 	return srv, func() []url.Values {
 		mu.Lock()
 		defer mu.Unlock()

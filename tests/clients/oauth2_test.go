@@ -4,61 +4,26 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
 
 	"github.com/gindepends/gindepends/example_app/app"
+	"github.com/gindepends/gindepends/tests/internal/exampletest"
 )
 
-// start runs the example on 127.0.0.1 and waits until the API can check
-// tokens.
+// start runs the example and returns its URL.
 func start(t *testing.T, cfg app.Config) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.PublicURL = "http://" + ln.Addr().String()
-	cfg.DataDir = t.TempDir()
-	engine := gin.New()
-	ex, err := app.New(context.Background(), engine, cfg)
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(engine)
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(func() {
-		srv.Close()
-		if err := ex.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		resp, err := http.Get(cfg.PublicURL + "/ready")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return cfg.PublicURL
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/ready: %v", err)
-		}
-	}
+	srv, _ := exampletest.Start(t, cfg)
+	return srv.URL
 }
 
 func endpoint(base string) oauth2.Endpoint {

@@ -2,20 +2,16 @@ package openapi_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/gin-gonic/gin"
-
 	"github.com/gindepends/gindepends/example_app/app"
 	"github.com/gindepends/gindepends/swagger"
+	"github.com/gindepends/gindepends/tests/internal/exampletest"
 )
 
 // served starts the example app as `make run` does, on 127.0.0.1 with its
@@ -23,26 +19,7 @@ import (
 // /openapi.json.
 func served(t *testing.T) []byte {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine := gin.New()
-	ex, err := app.New(context.Background(), engine, app.Config{PublicURL: "http://" + ln.Addr().String(), DataDir: t.TempDir()})
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(engine)
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(func() {
-		srv.Close()
-		if err := ex.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	srv, _ := exampletest.Start(t, app.Config{})
 	client := srv.Client()
 	client.Timeout = 10 * time.Second
 	resp, err := client.Get(srv.URL + "/openapi.json")

@@ -1,27 +1,20 @@
 package probe_test
 
 import (
-	"context"
-	"io"
-	"net"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/example_app/app"
 	"github.com/gindepends/gindepends/swagger/swaggertest"
+	"github.com/gindepends/gindepends/tests/internal/exampletest"
 )
 
 // The example's docs say what it does: every operation answers its 401s,
 // 403s and 422s as its document says, to a client that knows only the
 // document, a user (johndoe/secret), the API key and HTTP Basic.
 func TestExampleDocsMatchItsBehaviour(t *testing.T) {
-	srv := start(t)
+	srv, _ := exampletest.Start(t, app.Config{})
 	opts := swaggertest.ProbeOptions{
 		Username: "johndoe", Password: "secret", ClientID: app.PublicClient,
 		APIKeys:    map[string]string{"APIKeyHeader": "example-api-key", "APIKeyCookie": "example-api-key"},
@@ -69,47 +62,5 @@ func TestExampleDocsMatchItsBehaviour(t *testing.T) {
 	}
 	if valid := "POST /my/items: every documented credential (OAuth2AuthorizationCodeBearer[items me]): want not 401, 403, 422"; !slices.Contains(report.Checks, valid) {
 		t.Errorf("the probe did not check %q with Unsafe", valid)
-	}
-}
-
-// start runs the example on a real listener on 127.0.0.1, its data in a
-// temporary folder, and returns once /ready answers 200 (the API has read
-// the authorization server's keys).
-func start(t *testing.T) *httptest.Server {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine := gin.New()
-	ex, err := app.New(context.Background(), engine, app.Config{PublicURL: "http://" + ln.Addr().String(), DataDir: t.TempDir()})
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	srv := httptest.NewUnstartedServer(engine)
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	t.Cleanup(func() {
-		srv.Close()
-		if err := ex.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		resp, err := srv.Client().Get(srv.URL + "/ready")
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return srv
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/ready: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
