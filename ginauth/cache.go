@@ -101,7 +101,7 @@ func ecdsaTwin(alg, raw string) string {
 	if n == nil || i < 0 {
 		return ""
 	}
-	sig, err := base64.RawURLEncoding.Strict().DecodeString(raw[i+1:])
+	sig, err := base64URL.DecodeString(raw[i+1:])
 	if err != nil || len(sig)%2 != 0 {
 		return ""
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -117,17 +118,40 @@ func checkPayload(raw, scopeClaim string) (custom []byte, err error) {
 	if !ok || !ok2 {
 		return nil, nil
 	}
-	if h, err := base64.RawURLEncoding.Strict().DecodeString(head); err == nil && !utf8.Valid(h) {
+	// Decoded into buffers on the stack when they fit, as a usual header
+	// and payload do: golang-jwt decodes both again, and this pass, on
+	// every token, should cost no allocation.
+	var headBuf [256]byte
+	h, err := decodeSegment(headBuf[:], head)
+	if err == nil && !utf8.Valid(h) {
 		return nil, errInvalidUTF8 // RFC 7515 §5.2: the header is UTF-8 too
 	}
-	data, err := base64.RawURLEncoding.Strict().DecodeString(payload)
+	var payloadBuf [1024]byte
+	data, err := decodeSegment(payloadBuf[:], payload)
 	if err != nil {
 		return nil, nil
 	}
 	if !utf8.Valid(data) || hasSurrogateEscape(data) {
 		return nil, errInvalidUTF8
 	}
-	return scanClaims(data, scopeClaim) // invalid JSON: golang-jwt refuses it next
+	value, err := scanClaims(data, scopeClaim) // invalid JSON: golang-jwt refuses it next
+	return bytes.Clone(value), err             // a copy: data may be on the stack
+}
+
+// base64URL decodes a JWS segment: base64url without padding, with no
+// stray bits in the last character (RFC 7515 §2), so that one token has
+// one encoding. Made once: Strict copies the whole Encoding.
+var base64URL = base64.RawURLEncoding.Strict()
+
+// decodeSegment decodes a base64url segment into buf, or into a new slice
+// when it does not fit.
+func decodeSegment(buf []byte, s string) ([]byte, error) {
+	if n := base64URL.DecodedLen(len(s)); n > len(buf) {
+		buf = make([]byte, n)
+	}
+	// Decode only reads s: its bytes are not copied first.
+	n, err := base64URL.Decode(buf, unsafe.Slice(unsafe.StringData(s), len(s)))
+	return buf[:n], err
 }
 
 // numericDate is a JSON number of seconds (RFC 7519 §2). golang-jwt's also
@@ -246,12 +270,80 @@ func (a *audience) UnmarshalJSON(b []byte) error {
 	return a.ClaimStrings.UnmarshalJSON(b)
 }
 
-// registeredClaims are those a token may not give twice, in any case.
+// registeredClaims are those a token may not give twice, in any case; a
+// claim's index here is its bit in scanClaims's record of those seen.
 var registeredClaims = [][]byte{
 	[]byte("iss"), []byte("sub"), []byte("aud"), []byte("exp"), []byte("nbf"), []byte("iat"),
 	[]byte("jti"), []byte("client_id"), []byte("scope"), []byte("scp"),
 	[]byte("azp"), []byte("cid"), []byte("appid"), []byte("token_use"), []byte("typ"),
 	[]byte("at_hash"), []byte("c_hash"),
+}
+
+// registeredClaim is the index in registeredClaims of the name key folds
+// to, as encoding/json matches a key to a field.
+func registeredClaim(key []byte) (int, bool) {
+	const longest = len("client_id")
+	if !isASCII(key) {
+		// The Unicode folding of EqualFold (K, the Kelvin sign, to k) is
+		// for keys that are not ASCII, of any length in bytes.
+		for n, name := range registeredClaims {
+			if bytes.EqualFold(key, name) {
+				return n, true
+			}
+		}
+		return 0, false
+	}
+	// An ASCII key folds only to a name of its length, its bytes lowered;
+	// a switch finds it in a few comparisons, where a map would hash it
+	// and a loop try every name (TestRegisteredClaim holds the two lists
+	// together).
+	if len(key) > longest {
+		return 0, false
+	}
+	var lower [longest]byte
+	for i, c := range key {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	switch string(lower[:len(key)]) {
+	case "iss":
+		return 0, true
+	case "sub":
+		return 1, true
+	case "aud":
+		return 2, true
+	case "exp":
+		return 3, true
+	case "nbf":
+		return 4, true
+	case "iat":
+		return 5, true
+	case "jti":
+		return 6, true
+	case "client_id":
+		return 7, true
+	case "scope":
+		return 8, true
+	case "scp":
+		return 9, true
+	case "azp":
+		return 10, true
+	case "cid":
+		return 11, true
+	case "appid":
+		return 12, true
+	case "token_use":
+		return 13, true
+	case "typ":
+		return 14, true
+	case "at_hash":
+		return 15, true
+	case "c_hash":
+		return 16, true
+	}
+	return 0, false
 }
 
 // scanClaims walks the top-level keys of a claims object. It
@@ -282,7 +374,9 @@ func scanClaims(data []byte, scopeClaim string) (custom []byte, err error) {
 		key := data[start+1 : i-1]
 		if bytes.IndexByte(key, '\\') >= 0 {
 			var s string
-			if json.Unmarshal(data[start:i], &s) != nil {
+			// A copy: json.Unmarshal would make data escape, and data
+			// is on checkPayload's stack.
+			if json.Unmarshal(bytes.Clone(data[start:i]), &s) != nil {
 				return nil, errDuplicateClaim
 			}
 			key = []byte(s)
@@ -291,16 +385,10 @@ func scanClaims(data []byte, scopeClaim string) (custom []byte, err error) {
 		i = skipSpace(data, i)
 		vstart := i
 		i = skipValue(data, i)
-		ascii := isASCII(key)
-		for n, name := range registeredClaims {
-			// An ASCII key folds only to a name of its length: the Unicode
-			// folding of EqualFold (K, the Kelvin sign, to k) is for the others.
-			if ascii && !equalFoldASCII(key, name) || !ascii && !bytes.EqualFold(key, name) {
-				continue
-			}
+		if n, ok := registeredClaim(key); ok {
 			// Claim names are case-sensitive (RFC 7519 §10.1.1), but
 			// encoding/json would take "EXP" for exp: refuse it.
-			if seen&(1<<n) != 0 || !bytes.Equal(key, name) {
+			if seen&(1<<n) != 0 || !bytes.Equal(key, registeredClaims[n]) {
 				return nil, errDuplicateClaim
 			}
 			seen |= 1 << n
@@ -366,8 +454,11 @@ func skipValue(data []byte, i int) int {
 		}
 		return i
 	}
-	for i < len(data) && !strings.ContainsRune(",}] \t\r\n", rune(data[i])) {
-		i++
+	for ; i < len(data); i++ {
+		switch data[i] { // the end of a number or literal
+		case ',', '}', ']', ' ', '\t', '\r', '\n':
+			return i
+		}
 	}
 	return i
 }

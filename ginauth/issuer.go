@@ -237,7 +237,7 @@ func (m *issuers) Validate(ctx context.Context, raw string) (*Token, error) {
 	if len(parts) != 3 {
 		return nil, jwt.ErrTokenMalformed
 	}
-	payload, err := base64.RawURLEncoding.Strict().DecodeString(parts[1])
+	payload, err := base64URL.DecodeString(parts[1])
 	if err != nil {
 		return nil, jwt.ErrTokenMalformed
 	}

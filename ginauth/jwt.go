@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -289,23 +290,28 @@ func union(a, b []string) []string {
 // isCompactJWS reports whether raw is three segments of base64url
 // characters, no padding: what a JWS in compact form is.
 func isCompactJWS(raw string) bool {
-	dots := 0
-	for i := 0; i < len(raw); i++ {
-		switch jwsChar[raw[i]] {
-		case 0:
+	// As isB64Token: eight independent table loads at a time, then the
+	// dots counted apart (strings.Count is vectorised).
+	i := 0
+	for ; i+8 <= len(raw); i += 8 {
+		b := raw[i : i+8]
+		if jwsChars[b[0]]&jwsChars[b[1]]&jwsChars[b[2]]&jwsChars[b[3]]&
+			jwsChars[b[4]]&jwsChars[b[5]]&jwsChars[b[6]]&jwsChars[b[7]] == 0 {
 			return false
-		case 2:
-			dots++
 		}
 	}
-	return dots == 2
+	for ; i < len(raw); i++ {
+		if jwsChars[raw[i]] == 0 {
+			return false
+		}
+	}
+	return strings.Count(raw, ".") == 2
 }
 
-// jwsChar is 1 for base64url characters, 2 for the dot.
-var jwsChar = func() (t [256]byte) {
-	for _, ch := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_" {
+// jwsChars is 1 for the base64url characters and the dot, 0 for others.
+var jwsChars = func() (t [256]uint8) {
+	for _, ch := range "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_." {
 		t[ch] = 1
 	}
-	t['.'] = 2
 	return t
 }()

@@ -1,7 +1,6 @@
 package ginauth
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"slices"
 	"strings"
@@ -77,7 +76,7 @@ func ClaimsOf[C any](t *Token) (C, error) {
 	if len(parts) != 3 {
 		return c, errMalformed
 	}
-	payload, err := base64.RawURLEncoding.Strict().DecodeString(parts[1])
+	payload, err := base64URL.DecodeString(parts[1])
 	if err != nil {
 		return c, err
 	}

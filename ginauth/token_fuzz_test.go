@@ -133,22 +133,9 @@ func (ft fuzzTarget) check(t *testing.T, raw string) {
 	}
 }
 
-// isCompactJWS reports three segments of base64url characters.
-func isCompactJWS(raw string) bool {
-	segs := strings.Split(raw, ".")
-	if len(segs) != 3 {
-		return false
-	}
-	for _, s := range segs {
-		for i := 0; i < len(s); i++ {
-			c := s[i]
-			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-				return false
-			}
-		}
-	}
-	return true
-}
+// isCompactJWS is a JWS in compact form written out again
+// (charset_internal_test.go).
+var isCompactJWS = ginauth.CompactJWSRef
 
 // acceptable reads an accepted token again, independently of the package,
 // and says what is wrong with it, or "".
