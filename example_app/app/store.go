@@ -31,8 +31,11 @@ type Store struct {
 }
 
 // account is a user with a password hash and the scopes it may be granted.
+// Its User is never changed in place (SetDisabled puts in a new one): the
+// requests that read it share it, without a copy each, and a request keeps
+// the user it read.
 type account struct {
-	User
+	*User
 	hash   []byte
 	scopes []string
 }
@@ -65,8 +68,8 @@ func NewStoreWith(l LoginLimits) *Store {
 	}
 	return &Store{
 		accounts: map[string]account{
-			"johndoe": {User{Username: "johndoe", FullName: "John Doe", Email: "johndoe@example.com"}, []byte(johndoeHash), []string{"me", "items"}},
-			"alice":   {User{Username: "alice", FullName: "Alice Wonderson", Email: "alice@example.com", Disabled: true}, []byte(aliceHash), []string{"me"}},
+			"johndoe": {&User{Username: "johndoe", FullName: "John Doe", Email: "johndoe@example.com"}, []byte(johndoeHash), []string{"me", "items"}},
+			"alice":   {&User{Username: "alice", FullName: "Alice Wonderson", Email: "alice@example.com", Disabled: true}, []byte(aliceHash), []string{"me"}},
 		},
 		apiKeys:   keys,
 		guard:     newLoginGuard(l),
@@ -111,7 +114,7 @@ func (s *Store) authenticate(ctx context.Context, username, password, remoteIP s
 	case a.Disabled:
 		return nil, errInactive
 	}
-	return &a.User, nil
+	return a.User, nil
 }
 
 // SetDisabled disables or enables the user username, and reports whether
@@ -122,7 +125,9 @@ func (s *Store) SetDisabled(username string, disabled bool) bool {
 	defer s.mu.Unlock()
 	a, ok := s.accounts[username]
 	if ok {
-		a.Disabled = disabled
+		u := *a.User
+		u.Disabled = disabled
+		a.User = &u
 		s.accounts[username] = a
 	}
 	return ok
@@ -133,7 +138,7 @@ func (s *Store) user(username string) (*User, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a, ok := s.accounts[username]
-	return &a.User, ok
+	return a.User, ok
 }
 
 // Tx is one request's view of the store.

@@ -46,5 +46,8 @@ func (u storeUsers) Name(_ context.Context, username string) (string, bool) {
 	u.s.mu.Lock()
 	defer u.s.mu.Unlock()
 	a, ok := u.s.accounts[username]
-	return a.FullName, ok
+	if !ok {
+		return "", false
+	}
+	return a.FullName, true
 }
