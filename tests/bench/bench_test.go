@@ -21,7 +21,7 @@ const (
 )
 
 // BenchmarkRoute is GET /users/me/items through gin's ServeHTTP, into an
-// httptest recorder, for every contender, algorithm and kind of token:
+// reused response writer (recorder), for every contender, algorithm and kind of token:
 // BenchmarkRoute/<contender>/<alg>/<kind>. A, which checks nothing, is
 // measured with the valid token only.
 func BenchmarkRoute(b *testing.B) {
@@ -57,7 +57,7 @@ func benchRoute(b *testing.B, h http.Handler, reqs []*http.Request, want int) {
 	w := newRecorder()
 	for i, r := range reqs {
 		if got := serve(h, w, r); got != want {
-			b.Fatalf("request %d: status %d, want %d: %s", i, got, want, w.Body)
+			b.Fatalf("request %d: status %d, want %d: %s", i, got, want, w.Body.String())
 		}
 	}
 	b.ReportAllocs()

@@ -114,9 +114,9 @@ func TestConformance(t *testing.T) {
 				want, asserted := conformanceWant[strings.TrimSuffix(strings.TrimSuffix(contender, "-nocache"), "-cache")][c.name]
 				switch {
 				case asserted && status != want:
-					t.Errorf("%s %s, %s: status %d, want %d: %s", contender, alg, c.name, status, want, w.Body)
+					t.Errorf("%s %s, %s: status %d, want %d: %s", contender, alg, c.name, status, want, w.Body.String())
 				case c.name == "valid" && status != http.StatusOK: // a contender misconfigured
-					t.Errorf("%s %s, %s: status %d, want 200: %s", contender, alg, c.name, status, w.Body)
+					t.Errorf("%s %s, %s: status %d, want 200: %s", contender, alg, c.name, status, w.Body.String())
 				case strings.HasPrefix(contender, "C") && !c.ok && status == http.StatusOK:
 					t.Errorf("%s %s accepts a bad request: %s", contender, alg, c.name)
 				}

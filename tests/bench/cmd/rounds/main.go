@@ -6,8 +6,12 @@
 // that drift on a shared machine hits every contender alike; then it runs
 // benchstat on the file, and prints, per algorithm and kind of token, each
 // contender's time as a ratio to B's from the same round (the median over
-// the rounds, with the smallest and largest), and for BenchmarkGraph each
-// size's time as a ratio to bare gin's.
+// the rounds, with the smallest and largest); BenchmarkPaired's ratios,
+// measured with the contenders taking turns; for the valid token, the
+// cost of each check alone, over the bare route A, as a ratio to B's; the
+// example app's route as a ratio to the same graph written minimally
+// (BenchmarkExample); and for BenchmarkGraph each size's time as a ratio to
+// bare gin's.
 //
 //	go run ./tests/bench/cmd/rounds              # 6 rounds, benchtime 1s
 //	go run ./tests/bench/cmd/rounds -n 10 -benchtime 500ms -o /tmp/bench.txt
@@ -154,6 +158,7 @@ type result struct {
 	ns     []float64 // ns/op of each round, in order
 	allocs []float64
 	bytes  []float64
+	extra  map[string][]float64 // the benchmark's own metrics, by unit
 }
 
 // parse reads benchmark output; the k-th line of a benchmark is its k-th
@@ -190,6 +195,11 @@ func parse(r io.Reader) (map[string]*result, error) {
 				res.allocs = append(res.allocs, v)
 			case "B/op":
 				res.bytes = append(res.bytes, v)
+			default:
+				if res.extra == nil {
+					res.extra = map[string][]float64{}
+				}
+				res.extra[fields[i+1]] = append(res.extra[fields[i+1]], v)
 			}
 		}
 	}
@@ -226,23 +236,24 @@ func printRatios(w io.Writer, results map[string]*result) {
 	if len(route) > 0 {
 		sortBy(contenders, contenderOrder)
 		sortBy(algs, []string{"HS256", "RS256", "ES256", "EdDSA"})
-		fmt.Fprintln(w, "## Ratios to B, same round (median [min, max] over rounds); B in time per request; allocs/op in parentheses")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "| alg | token | "+strings.Join(contenders, " | ")+" |")
-		fmt.Fprintln(w, "|---|---|"+strings.Repeat("---|", len(contenders)))
+		var rows [][]string
 		for _, alg := range algs {
 			kinds := keys(route[alg])
 			sortBy(kinds, kindOrder)
 			for _, kind := range kinds {
-				row := route[alg][kind]
-				cells := make([]string, len(contenders))
-				for i, c := range contenders {
-					cells[i] = ratioCell(row[c], row["B"], c == "B")
+				row := []string{alg, kind}
+				for _, c := range contenders {
+					row = append(row, ratioCell(route[alg][kind][c], route[alg][kind]["B"], c == "B"))
 				}
-				fmt.Fprintf(w, "| %s | %s | %s |\n", alg, kind, strings.Join(cells, " | "))
+				rows = append(rows, row)
 			}
 		}
+		printTable(w, "Ratios to B, same round (median [min, max] over rounds); B in time per request; allocs/op in parentheses",
+			append([]string{"alg", "token"}, contenders...), rows)
 	}
+	printCheckCost(w, results, algs)
+	printPaired(w, results)
+	printExample(w, results)
 	bare := results["BenchmarkGraph/bare"]
 	var sizes []int
 	for name := range results {
@@ -254,17 +265,128 @@ func printRatios(w io.Writer, results map[string]*result) {
 	}
 	if bare != nil && len(sizes) > 0 {
 		slices.Sort(sizes)
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "## di graphs: ratio to bare gin, same round (median [min, max])")
-		fmt.Fprintln(w)
-		fmt.Fprintln(w, "| nodes | time/op | ratio to bare | extra per node | allocs/op |")
-		fmt.Fprintln(w, "|---|---|---|---|---|")
-		fmt.Fprintf(w, "| bare gin | %s | 1 | | %s |\n", duration(median(bare.ns)), count(bare.allocs))
+		rows := [][]string{{"bare gin", duration(median(bare.ns)), "1", "", count(bare.allocs)}}
 		for _, n := range sizes {
 			res := results["BenchmarkGraph/"+strconv.Itoa(n)]
 			extra := (median(res.ns) - median(bare.ns)) / float64(n)
-			fmt.Fprintf(w, "| %d | %s | %s | %s | %s |\n", n, duration(median(res.ns)), spread(sameRound(res.ns, bare.ns)), duration(extra), count(res.allocs))
+			rows = append(rows, []string{strconv.Itoa(n), duration(median(res.ns)), spread(sameRound(res.ns, bare.ns)), duration(extra), count(res.allocs)})
 		}
+		printTable(w, "di graphs: ratio to bare gin, same round (median [min, max])",
+			[]string{"nodes", "time/op", "ratio to bare", "extra per node", "allocs/op"}, rows)
+	}
+}
+
+// overA is, round by round, what a contender adds to the bare route A,
+// over what B adds: the cost of the check itself, the answer's cost (the
+// same for all) taken out.
+func overA(res, a, b *result) []float64 {
+	n := min(len(res.ns), len(a.ns), len(b.ns))
+	r := make([]float64, 0, n)
+	for i := range n {
+		if d := b.ns[i] - a.ns[i]; d > 0 {
+			r = append(r, (res.ns[i]-a.ns[i])/d)
+		}
+	}
+	return r
+}
+
+// printCheckCost prints, for the valid token, each contender's cost over A
+// as a ratio to B's cost over A.
+func printCheckCost(w io.Writer, results map[string]*result, algs []string) {
+	contenders := []string{"C-nocache", "C-cache", "C-cache-overflow", "D", "E"}
+	var rows [][]string
+	for _, alg := range algs {
+		a, b := results["BenchmarkRoute/A/"+alg+"/valid"], results["BenchmarkRoute/B/"+alg+"/valid"]
+		if a == nil || b == nil {
+			continue
+		}
+		row := []string{alg, duration(median(a.ns)), duration(median(b.ns) - median(a.ns))}
+		for _, c := range contenders {
+			res := results["BenchmarkRoute/"+c+"/"+alg+"/valid"]
+			if res == nil {
+				row = append(row, "–")
+				continue
+			}
+			row = append(row, spread(overA(res, a, b))+" (+"+count(diff(res.allocs, a.allocs))+")")
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) > 0 {
+		printTable(w, "The check alone, valid token: (contender − A) / (B − A), same round; allocs over A's in parentheses",
+			append([]string{"alg", "A", "B − A"}, contenders...), rows)
+	}
+}
+
+// diff is a's figures minus b's, round by round.
+func diff(a, b []float64) []float64 {
+	n := min(len(a), len(b))
+	d := make([]float64, n)
+	for i := range n {
+		d[i] = a[i] - b[i]
+	}
+	return d
+}
+
+// printPaired prints BenchmarkPaired: B's time, and each contender's as a
+// ratio to B's measured in the same batches (its C-nocache/B, ... metrics).
+func printPaired(w io.Writer, results map[string]*result) {
+	contenders := []string{"C-nocache", "C-cache", "D", "E"}
+	type row struct{ alg, kind string }
+	var rows []row
+	for name := range results {
+		parts := strings.Split(name, "/")
+		if len(parts) == 3 && parts[0] == "BenchmarkPaired" {
+			rows = append(rows, row{parts[1], parts[2]})
+		}
+	}
+	if len(rows) == 0 {
+		return
+	}
+	algOrder := []string{"HS256", "RS256", "ES256", "EdDSA"}
+	slices.SortFunc(rows, func(a, b row) int {
+		return cmp.Or(cmp.Compare(slices.Index(algOrder, a.alg), slices.Index(algOrder, b.alg)),
+			cmp.Compare(slices.Index(kindOrder, a.kind), slices.Index(kindOrder, b.kind)))
+	})
+	var table [][]string
+	for _, r := range rows {
+		res := results["BenchmarkPaired/"+r.alg+"/"+r.kind]
+		row := []string{r.alg, r.kind, duration(median(res.extra["B-ns/op"]))}
+		for _, c := range contenders {
+			row = append(row, spread(res.extra[c+"/B"]))
+		}
+		table = append(table, row)
+	}
+	printTable(w, "Paired: the contenders in turns of 16 requests within one benchmark; ratios to B from the same turns (median [min, max] over rounds)",
+		append([]string{"alg", "token", "B"}, contenders...), table)
+}
+
+// printExample prints the example app's route against the same graph
+// written minimally (BenchmarkExample).
+func printExample(w io.Writer, results map[string]*result) {
+	var rows [][]string
+	for _, cache := range []string{"nocache", "cache"} {
+		app, minimal := results["BenchmarkExample/app/"+cache], results["BenchmarkExample/minimal/"+cache]
+		if app == nil || minimal == nil {
+			continue
+		}
+		rows = append(rows, []string{cache,
+			duration(median(minimal.ns)) + " (" + count(minimal.allocs) + ")",
+			duration(median(app.ns)) + " (" + count(app.allocs) + ")",
+			spread(sameRound(app.ns, minimal.ns))})
+	}
+	if len(rows) > 0 {
+		printTable(w, "The example app's route against the same graph written minimally, same round",
+			[]string{"cache", "minimal (allocs)", "example app (allocs)", "example / minimal"}, rows)
+	}
+}
+
+// printTable prints a Markdown table under a heading.
+func printTable(w io.Writer, heading string, header []string, rows [][]string) {
+	fmt.Fprintf(w, "\n## %s\n\n", heading)
+	fmt.Fprintln(w, "| "+strings.Join(header, " | ")+" |")
+	fmt.Fprintln(w, "|"+strings.Repeat("---|", len(header)))
+	for _, r := range rows {
+		fmt.Fprintln(w, "| "+strings.Join(r, " | ")+" |")
 	}
 }
 
