@@ -135,7 +135,9 @@ func checkPayload(raw, scopeClaim string) (custom []byte, err error) {
 		return nil, errInvalidUTF8
 	}
 	value, err := scanClaims(data, scopeClaim) // invalid JSON: golang-jwt refuses it next
-	return bytes.Clone(value), err             // a copy: data may be on the stack
+	// A copy of the one value returned: were a slice of data returned,
+	// escape analysis would move payloadBuf to the heap.
+	return bytes.Clone(value), err
 }
 
 // base64URL decodes a JWS segment: base64url without padding, with no
@@ -374,8 +376,8 @@ func scanClaims(data []byte, scopeClaim string) (custom []byte, err error) {
 		key := data[start+1 : i-1]
 		if bytes.IndexByte(key, '\\') >= 0 {
 			var s string
-			// A copy: json.Unmarshal would make data escape, and data
-			// is on checkPayload's stack.
+			// A copy: data passed to json.Unmarshal would escape, and
+			// checkPayload's buffer with it, on every token.
 			if json.Unmarshal(bytes.Clone(data[start:i]), &s) != nil {
 				return nil, errDuplicateClaim
 			}

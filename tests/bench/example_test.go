@@ -32,6 +32,18 @@ func BenchmarkExample(b *testing.B) {
 		example, minimal := exampleRoutes(cache)
 		b.Run("app/"+name, func(b *testing.B) { benchRoute(b, example, []*http.Request{exampleRequest()}, http.StatusOK) })
 		b.Run("minimal/"+name, func(b *testing.B) { benchRoute(b, minimal, []*http.Request{exampleRequest()}, http.StatusOK) })
+		// The two in turns, as BenchmarkPaired does: the steadier ratio.
+		b.Run("paired/"+name, func(b *testing.B) {
+			req, w := exampleRequest(), newRecorder()
+			for _, h := range []http.Handler{minimal, example} {
+				if code := serve(h, w, req); code != http.StatusOK { // and a cached token from here on
+					b.Fatalf("status %d: %s", code, w.Body.String())
+				}
+			}
+			spent := takeTurns(b, []http.Handler{minimal, example}, req)
+			b.ReportMetric(float64(spent[0])/float64(b.N), "minimal-ns/op")
+			b.ReportMetric(float64(spent[1])/float64(spent[0]), "app/minimal")
+		})
 	}
 }
 

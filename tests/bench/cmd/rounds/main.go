@@ -369,14 +369,18 @@ func printExample(w io.Writer, results map[string]*result) {
 		if app == nil || minimal == nil {
 			continue
 		}
+		paired := "–"
+		if p := results["BenchmarkExample/paired/"+cache]; p != nil {
+			paired = spread(p.extra["app/minimal"])
+		}
 		rows = append(rows, []string{cache,
 			duration(median(minimal.ns)) + " (" + count(minimal.allocs) + ")",
 			duration(median(app.ns)) + " (" + count(app.allocs) + ")",
-			spread(sameRound(app.ns, minimal.ns))})
+			spread(sameRound(app.ns, minimal.ns)), paired})
 	}
 	if len(rows) > 0 {
-		printTable(w, "The example app's route against the same graph written minimally, same round",
-			[]string{"cache", "minimal (allocs)", "example app (allocs)", "example / minimal"}, rows)
+		printTable(w, "The example app's route against the same graph written minimally (median [min, max] over rounds)",
+			[]string{"cache", "minimal (allocs)", "example app (allocs)", "example / minimal, same round", "example / minimal, paired"}, rows)
 	}
 }
 
