@@ -67,12 +67,19 @@ func (s *storage) keys(ctx context.Context) ([]*signingKey, error) {
 		if err := json.Unmarshal(b, &k); err != nil {
 			return nil, fmt.Errorf("signing key %s: %w", id, err)
 		}
-		priv, err := x509.ParsePKCS8PrivateKey(k.DER)
-		ec, ok := priv.(*ecdsa.PrivateKey)
-		if err != nil || !ok {
-			return nil, fmt.Errorf("signing key %s: not an ECDSA key", id)
+		// Every token signed and every key set served lists the keys: each
+		// is parsed once. A key's ID, random, is never given to other bytes.
+		if ec, ok := s.parsed.Load(k.ID); ok {
+			k.private = ec.(*ecdsa.PrivateKey)
+		} else {
+			priv, err := x509.ParsePKCS8PrivateKey(k.DER)
+			ec, ok := priv.(*ecdsa.PrivateKey)
+			if err != nil || !ok {
+				return nil, fmt.Errorf("signing key %s: not an ECDSA key", id)
+			}
+			k.private = ec
+			s.parsed.Store(k.ID, ec)
 		}
-		k.private = ec
 		out = append(out, &k)
 	}
 	slices.SortFunc(out, func(a, b *signingKey) int { return b.Created.Compare(a.Created) })
@@ -82,11 +89,7 @@ func (s *storage) keys(ctx context.Context) ([]*signingKey, error) {
 // current is the key that signs: the newest that is not retired, made on
 // first use. Instances that start together on one Redis may each make one;
 // the newest wins everywhere, and the others are published anyway.
-func (s *storage) current(ctx context.Context) (*signingKey, error) {
-	keys, err := s.keys(ctx)
-	if err != nil {
-		return nil, err
-	}
+func (s *storage) current(ctx context.Context, keys []*signingKey) (*signingKey, error) {
 	for _, k := range keys {
 		if k.Retired.IsZero() {
 			return k, nil
@@ -100,7 +103,11 @@ func (s *storage) current(ctx context.Context) (*signingKey, error) {
 }
 
 func (s *storage) SigningKey(ctx context.Context) (op.SigningKey, error) {
-	k, err := s.current(ctx)
+	keys, err := s.keys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k, err := s.current(ctx, keys)
 	if err != nil {
 		return nil, err
 	}
@@ -114,12 +121,16 @@ func (s *storage) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorith
 // KeySet is the published set: the current key, and the retired keys whose
 // tokens may not have expired yet.
 func (s *storage) KeySet(ctx context.Context) ([]op.Key, error) {
-	if _, err := s.current(ctx); err != nil {
-		return nil, err
-	}
 	keys, err := s.keys(ctx)
 	if err != nil {
 		return nil, err
+	}
+	cur, err := s.current(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(keys, cur) { // made just now
+		keys = append([]*signingKey{cur}, keys...)
 	}
 	var out []op.Key
 	for _, k := range keys {
@@ -154,6 +165,7 @@ func (s *Server) Rotate(ctx context.Context) (newKeyID string, err error) {
 			errs = append(errs, st.put(ctx, bucketKeys, k.ID, k, 0))
 		case time.Since(k.Retired) >= s.cfg.keyRetention():
 			errs = append(errs, st.backend.Delete(ctx, bucketKeys, k.ID))
+			st.parsed.Delete(k.ID)
 		}
 	}
 	return next.ID, errors.Join(errs...)

@@ -4,7 +4,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"html/template"
-	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -121,11 +120,7 @@ func (p *loginPage) submit(w http.ResponseWriter, r *http.Request) {
 		op.AuthRequestError(w, r, a, oidc.ErrAccessDenied().WithDescription("the user denied access"), p.s.provider)
 		return
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	allowed, err := p.s.cfg.Users.Authenticate(ctx, r.PostForm.Get("username"), r.PostForm.Get("password"), host)
+	allowed, err := p.s.cfg.Users.Authenticate(ctx, r.PostForm.Get("username"), r.PostForm.Get("password"), remoteHost(r))
 	var throttled *ThrottledError
 	switch {
 	case errors.Is(err, ErrInvalidCredentials):
@@ -152,7 +147,7 @@ func (p *loginPage) submit(w http.ResponseWriter, r *http.Request) {
 	checked := r.PostForm["scope"]
 	requested := slices.DeleteFunc(slices.Clone(a.Requested), func(sc string) bool { return !standardScope(sc) && !slices.Contains(checked, sc) })
 	username := r.PostForm.Get("username")
-	if err := p.s.storage.completeAuthRequest(ctx, id, username, grant(requested, allowed, c.Scopes)); err != nil {
+	if err := p.s.storage.completeAuthRequest(ctx, id, a, username, grant(requested, allowed, c.Scopes)); err != nil {
 		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 		return
 	}

@@ -86,7 +86,7 @@ func (s *Server) password(r *http.Request) (*oidc.AccessTokenResponse, error) {
 	}
 	switch {
 	case !c.public() && !authenticated:
-		if err := s.storage.AuthorizeClientIDSecret(ctx, clientID, r.PostForm.Get("client_secret")); err != nil {
+		if err := c.checkSecret(r.PostForm.Get("client_secret")); err != nil {
 			return nil, err
 		}
 	case c.public() && r.PostForm.Get("client_secret") != "":
@@ -99,11 +99,7 @@ func (s *Server) password(r *http.Request) (*oidc.AccessTokenResponse, error) {
 	if username == "" || pw == "" {
 		return nil, oidc.ErrInvalidRequest().WithDescription("username and password are required")
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	allowed, err := s.cfg.Users.Authenticate(ctx, username, pw, host)
+	allowed, err := s.cfg.Users.Authenticate(ctx, username, pw, remoteHost(r))
 	switch {
 	case errors.Is(err, ErrInvalidCredentials):
 		return nil, oidc.ErrInvalidGrant().WithDescription("Incorrect username or password")
@@ -164,4 +160,14 @@ func (s *Server) defaultClientForRefresh(r *http.Request) {
 	}
 	r.PostForm.Set("client_id", s.cfg.DefaultClient)
 	r.Form.Set("client_id", s.cfg.DefaultClient)
+}
+
+// remoteHost is the client's address without its port, for the login
+// limits.
+func remoteHost(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

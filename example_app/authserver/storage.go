@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
@@ -37,6 +38,7 @@ type storage struct {
 	cfg      *Config
 	users    Users
 	loginURL string
+	parsed   sync.Map // signing key ID -> *ecdsa.PrivateKey: see keys
 }
 
 var _ op.Storage = (*storage)(nil)
@@ -107,12 +109,9 @@ func (s *storage) authRequest(ctx context.Context, id string) (*authRequest, err
 	return &a, nil
 }
 
-// completeAuthRequest records that the user logged in and granted scopes.
-func (s *storage) completeAuthRequest(ctx context.Context, id, subject string, granted []string) error {
-	a, err := s.authRequest(ctx, id)
-	if err != nil {
-		return err
-	}
+// completeAuthRequest records that the user logged in to a, the auth
+// request id, and granted scopes.
+func (s *storage) completeAuthRequest(ctx context.Context, id string, a *authRequest, subject string, granted []string) error {
 	a.Subject, a.Granted, a.AuthTime = subject, granted, time.Now()
 	return s.put(ctx, bucketAuthRequests, id, a, s.cfg.LoginTimeout)
 }
@@ -257,13 +256,17 @@ func (s *storage) client(ctx context.Context, id string) (*client, error) {
 	return &client{Client: c, loginURL: s.loginURL, devMode: s.cfg.devMode()}, nil
 }
 
-// AuthorizeClientIDSecret compares digests in constant time: the time
-// taken says nothing of how much of a secret matched.
 func (s *storage) AuthorizeClientIDSecret(ctx context.Context, id, secret string) error {
 	c, err := s.client(ctx, id)
 	if err != nil {
 		return err
 	}
+	return c.checkSecret(secret)
+}
+
+// checkSecret compares digests in constant time: the time taken says
+// nothing of how much of a secret matched.
+func (c *client) checkSecret(secret string) error {
 	want, err := hex.DecodeString(c.SecretDigest)
 	got := sha256.Sum256([]byte(secret))
 	if err != nil || c.public() || subtle.ConstantTimeCompare(want, got[:]) != 1 {
@@ -273,10 +276,14 @@ func (s *storage) AuthorizeClientIDSecret(ctx context.Context, id, secret string
 }
 
 func (s *storage) ClientCredentials(ctx context.Context, id, secret string) (op.Client, error) {
-	if err := s.AuthorizeClientIDSecret(ctx, id, secret); err != nil {
+	c, err := s.client(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	return s.client(ctx, id)
+	if err := c.checkSecret(secret); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 func (s *storage) ClientCredentialsTokenRequest(ctx context.Context, id string, scopes []string) (op.TokenRequest, error) {
