@@ -10,6 +10,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/di"
+	"github.com/gindepends/gindepends/internal/oauthflows"
 )
 
 // Toggle is a setting that is on unless it is turned off: its zero value is
@@ -167,7 +168,7 @@ func (s *schemeInfo) CheckScopes(scopes []string) error {
 	if s.model.Type != "oauth2" {
 		return nil
 	}
-	declared := flowScopes(s.model.Flows)
+	declared := oauthflows.Scopes(s.model.Flows)
 	for _, sc := range scopes {
 		if _, ok := declared[sc]; !ok {
 			return fmt.Errorf("scope %q is not declared in the Scopes of %s (declared: %s)", sc, s.name, strings.Join(slices.Sorted(maps.Keys(declared)), ", "))
@@ -205,20 +206,6 @@ func checkFlows(f openapi3.OAuthFlows, scheme string) *openapi3.OAuthFlows {
 		ClientCredentials: flow("clientCredentials", f.ClientCredentials, false, true),
 		AuthorizationCode: flow("authorizationCode", f.AuthorizationCode, true, true),
 	}
-}
-
-// flowScopes are the scopes of every flow.
-func flowScopes(f *openapi3.OAuthFlows) map[string]string {
-	all := map[string]string{}
-	if f == nil {
-		return all
-	}
-	for _, fl := range []*openapi3.OAuthFlow{f.Implicit, f.Password, f.ClientCredentials, f.AuthorizationCode} {
-		if fl != nil {
-			maps.Copy(all, fl.Scopes)
-		}
-	}
-	return all
 }
 
 // copyModel is a deep copy of a scheme's entry: what the registry hands out

@@ -164,7 +164,6 @@ func (b *builder) operation(rt di.Route) error {
 // may answer instead.
 func (b *builder) responses(op *openapi3.Operation, rt di.Route) error {
 	op.Responses = openapi3.NewResponses()
-	op.Responses.Delete("default")
 	status := rt.Status
 	if status == 0 {
 		status = http.StatusOK

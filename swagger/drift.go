@@ -13,6 +13,7 @@ import (
 	"github.com/swaggo/swag"
 
 	"github.com/gindepends/gindepends/di"
+	"github.com/gindepends/gindepends/internal/oauthflows"
 )
 
 // Difference is one place where swag's annotations and the declarations
@@ -55,7 +56,8 @@ func Drift(api *di.Router, annotations swag.Swagger) ([]Difference, error) {
 	if err != nil {
 		return nil, err
 	}
-	built, err := build(api.Routes(), newConfig(nil), nil)
+	routes := api.Routes() // one copy, for the document and what follows
+	built, err := build(routes, newConfig(nil), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -66,7 +68,7 @@ func Drift(api *di.Router, annotations swag.Swagger) ([]Difference, error) {
 	// A handler that writes its own answer has no status the code knows:
 	// whatever @Success says of it is not drift.
 	ownAnswer := map[string]bool{}
-	for _, rt := range api.Routes() {
+	for _, rt := range routes {
 		if rt.Status == 0 {
 			p, _ := openapiPath(rt.Path)
 			ownAnswer[rt.Method+" "+p] = true
@@ -102,12 +104,12 @@ func drift(declared *openapi3.T, ann *annotations, ownAnswer map[string]bool) []
 	out = append(out, schemeDrift(schemes, ann.v2.SecurityDefinitions)...)
 
 	annotated := map[string]bool{}
-	for _, p := range slices.Sorted(maps.Keys(ann.v2.Paths)) {
-		if ann.v2.Paths[p] == nil {
+	for p, item := range ann.v2.Paths {
+		if item == nil {
 			continue // "/a": null, which Operations cannot read
 		}
-		for method := range ann.v2.Paths[p].Operations() {
-			annotated[strings.ToUpper(method)+" "+p] = true
+		for method := range item.Operations() { // upper case: http.MethodGet...
+			annotated[method+" "+p] = true
 		}
 	}
 	served := map[string]bool{}
@@ -292,9 +294,12 @@ func securityProblems(want, got []map[string][]string, schemes openapi3.Security
 				out = append(out, fmt.Sprintf("@Security names %s, a scheme that none of the routes uses (they use: %s)", name, strings.Join(slices.Sorted(maps.Keys(schemes)), ", ")))
 				continue
 			}
-			declaredScopes := flowScopes(s.Value.Flows)
+			if s.Value.Type != "oauth2" {
+				continue
+			}
+			declaredScopes := oauthflows.Scopes(s.Value.Flows)
 			for _, sc := range r[name] {
-				if _, ok := declaredScopes[sc]; !ok && (s.Value.Type == "oauth2") {
+				if _, ok := declaredScopes[sc]; !ok {
 					out = append(out, fmt.Sprintf("@Security asks %s for the scope %q, which it does not declare", name, sc))
 				}
 			}
@@ -323,19 +328,6 @@ func sameSchemes(a, b []map[string][]string) bool {
 		return slices.Compact(out)
 	}
 	return slices.Equal(names(a), names(b))
-}
-
-func flowScopes(f *openapi3.OAuthFlows) map[string]string {
-	all := map[string]string{}
-	if f == nil {
-		return all
-	}
-	for _, fl := range []*openapi3.OAuthFlow{f.Implicit, f.Password, f.ClientCredentials, f.AuthorizationCode} {
-		if fl != nil {
-			maps.Copy(all, fl.Scopes)
-		}
-	}
-	return all
 }
 
 func describeSecurity(reqs []map[string][]string) string {

@@ -18,7 +18,8 @@ type formField struct {
 }
 
 // formFields lists the fields of t that gin's form mapping fills from
-// values named by tag: an embedded struct gives its fields.
+// values named by tag (and encoding/json, with "json"): an embedded struct
+// without a name of its own gives its fields.
 func formFields(t reflect.Type, tag string) []formField {
 	var out []formField
 	for i := range t.NumField() {
@@ -49,11 +50,10 @@ func formFields(t reflect.Type, tag string) []formField {
 func defaultOf(f formField) (any, bool) {
 	for opt := range strings.SplitSeq(f.opts, ",") {
 		if v, ok := strings.CutPrefix(opt, "default="); ok {
-			t := deref(f.field.Type)
-			if k := t.Kind(); k == reflect.Slice || k == reflect.Array {
+			if isList(f.field) {
 				return nil, false // gin splits such defaults on ';': leave them to the prose
 			}
-			return typedValue(t, v), true
+			return typedValue(deref(f.field.Type), v), true
 		}
 	}
 	return nil, false

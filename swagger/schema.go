@@ -102,52 +102,18 @@ func customize(_ string, t reflect.Type, _ reflect.StructTag, schema *openapi3.S
 	if t.Kind() != reflect.Struct || t == timeType {
 		return nil
 	}
-	for _, f := range jsonFields(t) {
-		prop := schema.Properties[f.name]
+	// encoding/json names fields as gin's form mapping does, by tag.
+	for _, f := range formFields(t, "json") {
+		prop := schema.Properties[f.key]
 		if prop == nil {
 			continue
 		}
 		required := describeField(prop, f.field)
 		if required {
-			schema.Required = append(schema.Required, f.name)
+			schema.Required = append(schema.Required, f.key)
 		}
 	}
 	return nil
-}
-
-type namedField struct {
-	name  string
-	field reflect.StructField
-}
-
-// jsonFields are the fields of t as encoding/json names them, those of
-// embedded structs without a name of their own included.
-func jsonFields(t reflect.Type) []namedField {
-	var out []namedField
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		if !sf.IsExported() && !sf.Anonymous {
-			continue
-		}
-		name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-		if name == "-" {
-			continue
-		}
-		if sf.Anonymous && name == "" {
-			if ft := deref(sf.Type); ft.Kind() == reflect.Struct {
-				out = append(out, jsonFields(ft)...)
-				continue
-			}
-		}
-		if !sf.IsExported() {
-			continue
-		}
-		if name == "" {
-			name = sf.Name
-		}
-		out = append(out, namedField{name, sf})
-	}
-	return out
 }
 
 // describeField writes into the schema of a field what its tags say, and

@@ -105,7 +105,7 @@ func (b *builder) merge(op, ann *openapi3.Operation, declaredStatus bool) {
 		if ar.Value.Description != nil && *ar.Value.Description != "" {
 			r.Value.Description = ar.Value.Description
 		}
-		if len(r.Value.Content) == 0 && len(ar.Value.Content) > 0 && strings.HasPrefix(code, "2") && op.Responses.Value(code) != nil {
+		if len(r.Value.Content) == 0 && len(ar.Value.Content) > 0 && strings.HasPrefix(code, "2") {
 			if !isNoContent(code) {
 				r.Value.Content = ar.Value.Content
 				b.importContent(r.Value.Content)

@@ -1,6 +1,7 @@
 package swaggertest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -160,7 +161,7 @@ func Probe(t testing.TB, baseURL string, opts ProbeOptions) ProbeReport {
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
 	p.ctx = t.Context()
-	docPath := or(opts.Document, "/openapi.json")
+	docPath := cmp.Or(opts.Document, "/openapi.json")
 	if p.doc, err = p.document(docPath); err != nil {
 		t.Fatalf("swaggertest.Probe: GET %s: %v", docPath, err)
 		return p.report
@@ -195,13 +196,6 @@ type prober struct {
 	oidc     map[string]oidcResult
 	reported map[string]bool // what is reported once: a token that cannot be had, a status not documented
 	report   ProbeReport
-}
-
-func or(s, otherwise string) string {
-	if s == "" {
-		return otherwise
-	}
-	return s
 }
 
 // document fetches and loads the OpenAPI document, its references resolved.

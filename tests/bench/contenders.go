@@ -239,13 +239,7 @@ func ConfusionToken(alg string) string {
 	if pemKey == nil {
 		pemKey = ServerKey("RS256").PEM
 	}
-	t := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims(GoodClaims()))
-	t.Header["kid"] = KeyID
-	s, err := t.SignedString(pemKey)
-	if err != nil {
-		panic(err)
-	}
-	return s
+	return Sign(&KeyPair{Alg: "HS256", Method: jwt.SigningMethodHS256, Private: pemKey}, GoodClaims())
 }
 
 // Token is a token of kind for alg: "valid", "garbage", "expired" or
