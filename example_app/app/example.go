@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/redis/go-redis/v9"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 
 	"github.com/gindepends/gindepends/di"
@@ -61,7 +60,6 @@ type Example struct {
 	tokens deferredValidator
 
 	backend authserver.Backend
-	redis   *redis.Client // the login limits' Redis, with RedisURL
 }
 
 // New registers the example on engine: the authorization server under
@@ -79,17 +77,12 @@ func New(ctx context.Context, engine *gin.Engine, cfg Config) (*Example, error) 
 	if cfg.RedisURL != "" {
 		// The login limits too: a guesser gets no more tries by reaching
 		// another instance.
-		opts, err := redis.ParseURL(cfg.RedisURL)
+		r, err := authserver.OpenRedis(cfg.RedisURL)
 		if err != nil {
 			return nil, fmt.Errorf("example: REDIS_URL: %w", err)
 		}
-		e.redis = redis.NewClient(opts)
-		e.Store.useRedis(e.redis, cfg.Limits)
-		e.backend, err = authserver.OpenRedis(cfg.RedisURL)
-		if err != nil {
-			e.redis.Close()
-			return nil, err
-		}
+		e.backend = r
+		e.Store.useRedis(r.Client(), cfg.Limits) // one pool: the backend's
 	} else {
 		e.backend, err = openBolt(cfg.DataDir)
 		if err != nil {
@@ -222,9 +215,6 @@ func (e *Example) close() error {
 	var errs []error
 	if e.backend != nil {
 		errs = append(errs, e.backend.Close())
-	}
-	if e.redis != nil {
-		errs = append(errs, e.redis.Close())
 	}
 	return errors.Join(errs...)
 }

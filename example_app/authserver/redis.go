@@ -72,6 +72,10 @@ func OpenRedis(url string) (*Redis, error) {
 	return r, nil
 }
 
+// Client is the Redis client r works with, for the rest of an app to share
+// its connections; closing r closes it, if OpenRedis made it.
+func (r *Redis) Client() redis.UniversalClient { return r.client }
+
 func (r *Redis) key(bucket, key string) string {
 	return r.prefix + bucket + ":" + key
 }
