@@ -145,22 +145,7 @@ func operationDrift(key string, op *openapi3.Operation, swagOp *openapi2.Operati
 	// Security: what swag says, against what the route enforces. swag
 	// cannot say "or none" ({}), so an optional requirement is written
 	// without it.
-	var want []map[string][]string
-	if op.Security != nil {
-		for _, req := range *op.Security {
-			if len(req) > 0 {
-				want = append(want, req)
-			}
-		}
-	}
-	var got []map[string][]string
-	if swagOp.Security != nil {
-		for _, req := range *swagOp.Security {
-			if len(req) > 0 {
-				got = append(got, req)
-			}
-		}
-	}
+	want, got := nameSchemes(op.Security), nameSchemes(swagOp.Security)
 	if !sameRequirements(want, got) {
 		fix := strings.Join(securityLines(op.Security), "\n")
 		problems := securityProblems(want, got, schemes)
@@ -185,25 +170,8 @@ func operationDrift(key string, op *openapi3.Operation, swagOp *openapi2.Operati
 	// of them will do, and the first is the one to write, so that the report
 	// does not depend on map order. Codes are compared as text: a document
 	// may have any key there, "" too.
-	var wantOK []string
-	if op.Responses != nil {
-		for code := range op.Responses.Map() {
-			if strings.HasPrefix(code, "2") {
-				wantOK = append(wantOK, code)
-			}
-		}
-	}
-	slices.Sort(wantOK)
-	var gotOK []string
-	if swagOp.Responses != nil {
-		for code := range swagOp.Responses.Map() {
-			if strings.HasPrefix(code, "2") {
-				gotOK = append(gotOK, code)
-			}
-		}
-	}
+	wantOK, gotOK := successCodes(op.Responses.Map()), successCodes(swagOp.Responses.Map())
 	if !ownAnswer && len(wantOK) > 0 && len(gotOK) > 0 && !slices.ContainsFunc(gotOK, func(c string) bool { return slices.Contains(wantOK, c) }) {
-		slices.Sort(gotOK)
 		out = append(out, Difference{Operation: key,
 			Problem: fmt.Sprintf("@Success %s, but the route answers %s", strings.Join(gotOK, ", "), wantOK[0]),
 			Fix:     successLine(wantOK[0], op.Responses.Value(wantOK[0]).Value)})
@@ -228,7 +196,7 @@ func reads(op *openapi3.Operation, p *openapi2.Parameter) bool {
 		return false
 	}
 	for _, dp := range op.Parameters {
-		if dp.Value.In == p.In && (dp.Value.Name == p.Name || p.In == "header" && strings.EqualFold(dp.Value.Name, p.Name)) {
+		if sameParameter(dp.Value.In, dp.Value.Name, p.In, p.Name) {
 			return true
 		}
 	}
@@ -328,6 +296,32 @@ func sameSchemes(a, b []map[string][]string) bool {
 		return slices.Compact(out)
 	}
 	return slices.Equal(names(a), names(b))
+}
+
+// nameSchemes are the requirements of reqs that name a scheme, in a
+// document of either version.
+func nameSchemes[S ~[]R, R ~map[string][]string](reqs *S) []map[string][]string {
+	var out []map[string][]string
+	if reqs != nil {
+		for _, req := range *reqs {
+			if len(req) > 0 {
+				out = append(out, req)
+			}
+		}
+	}
+	return out
+}
+
+// successCodes are the 2xx keys of responses, sorted.
+func successCodes[V any](responses map[string]V) []string {
+	var out []string
+	for code := range responses {
+		if strings.HasPrefix(code, "2") {
+			out = append(out, code)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func describeSecurity(reqs []map[string][]string) string {

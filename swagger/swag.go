@@ -58,6 +58,13 @@ func (a *annotations) operation(method, p string) *openapi3.Operation {
 	return item.GetOperation(strings.ToUpper(method))
 }
 
+// sameParameter reports whether two parameters are one: the same place and
+// name, where header names are case-insensitive (swag keeps them as
+// written).
+func sameParameter(in, name, otherIn, otherName string) bool {
+	return in == otherIn && (name == otherName || in == openapi3.ParameterInHeader && strings.EqualFold(name, otherName))
+}
+
 // merge takes from an annotated operation what code cannot know: prose,
 // tags, the operation's id, and the responses the code does not describe.
 // declaredStatus says the route declares its success status (a handler that
@@ -68,9 +75,7 @@ func (b *builder) merge(op, ann *openapi3.Operation, declaredStatus bool) {
 	op.Deprecated, op.ExternalDocs = ann.Deprecated, ann.ExternalDocs
 	for _, p := range op.Parameters {
 		for _, a := range ann.Parameters {
-			// Header names are case-insensitive; swag keeps them as written.
-			if a.Value != nil && a.Value.In == p.Value.In && a.Value.Description != "" &&
-				(a.Value.Name == p.Value.Name || p.Value.In == openapi3.ParameterInHeader && strings.EqualFold(a.Value.Name, p.Value.Name)) {
+			if a.Value != nil && a.Value.Description != "" && sameParameter(a.Value.In, a.Value.Name, p.Value.In, p.Value.Name) {
 				p.Value.Description = a.Value.Description
 			}
 		}

@@ -1151,9 +1151,36 @@ type credential struct {
 	label  string // for messages, without the secret
 }
 
-func (c credential) apply(req *http.Request) {
+// How a scheme's credential is sent: credentialKind tells them apart.
+const (
+	apiKeyCredential = "apiKey"
+	basicCredential  = "basic"
+	bearerCredential = "bearer"
+)
+
+// credentialKind is how a credential of model is sent, or "" if the probe
+// cannot send one.
+func credentialKind(model *openapi3.SecurityScheme) string {
 	switch {
-	case c.model.Type == "apiKey":
+	case model.Type == "apiKey":
+		return apiKeyCredential
+	case model.Type == "http" && strings.EqualFold(model.Scheme, "basic"):
+		return basicCredential
+	case model.Type == "oauth2" || model.Type == "openIdConnect" ||
+		model.Type == "http" && strings.EqualFold(model.Scheme, "bearer"):
+		return bearerCredential
+	}
+	return ""
+}
+
+// cannotSend says that the probe cannot send a credential of the scheme.
+func cannotSend(name string, model *openapi3.SecurityScheme) string {
+	return fmt.Sprintf("the probe cannot send a credential of %s (type %s %s)", name, model.Type, model.Scheme)
+}
+
+func (c credential) apply(req *http.Request) {
+	switch credentialKind(c.model) {
+	case apiKeyCredential:
 		switch c.model.In {
 		case "header":
 			req.Header.Set(c.model.Name, c.value)
@@ -1164,7 +1191,7 @@ func (c credential) apply(req *http.Request) {
 		case "cookie":
 			req.AddCookie(&http.Cookie{Name: c.model.Name, Value: c.value})
 		}
-	case c.model.Type == "http" && strings.EqualFold(c.model.Scheme, "basic"):
+	case basicCredential:
 		req.SetBasicAuth(c.user, c.pass)
 	default:
 		req.Header.Set("Authorization", "Bearer "+c.value)
@@ -1183,26 +1210,25 @@ func (p *prober) credentials(alt openapi3.SecurityRequirement, names []string, s
 			c   credential
 			why string
 		)
-		switch {
-		case model.Type == "apiKey":
+		switch credentialKind(model) {
+		case apiKeyCredential:
 			key, ok := p.opts.APIKeys[name]
 			if !ok {
 				return nil, fmt.Sprintf("no API key for %s (ProbeOptions.APIKeys)", name)
 			}
 			c = credential{value: key, label: name + " key"}
-		case model.Type == "http" && strings.EqualFold(model.Scheme, "basic"):
+		case basicCredential:
 			if p.opts.Basic[0] == "" {
 				return nil, fmt.Sprintf("no username for %s (ProbeOptions.Basic)", name)
 			}
 			c = credential{user: p.opts.Basic[0], pass: p.opts.Basic[1], label: name + " " + p.opts.Basic[0]}
-		case model.Type == "oauth2" || model.Type == "openIdConnect" ||
-			model.Type == "http" && strings.EqualFold(model.Scheme, "bearer"):
+		case bearerCredential:
 			c, why = p.bearer(name, model, alt[name], cond(name == scheme, lacking, ""))
 			if why != "" {
 				return nil, why
 			}
 		default:
-			return nil, fmt.Sprintf("the probe cannot send a credential of %s (type %s %s)", name, model.Type, model.Scheme)
+			return nil, cannotSend(name, model)
 		}
 		c.scheme, c.model = name, model
 		out = append(out, c)
@@ -1221,16 +1247,15 @@ func cond[T any](ok bool, a, b T) T {
 func (p *prober) invalidCredential(name string) (credential, string) {
 	model := p.scheme(name)
 	c := credential{scheme: name, model: model, label: "invalid " + name}
-	switch {
-	case model.Type == "apiKey":
+	switch credentialKind(model) {
+	case apiKeyCredential:
 		c.value = "swaggertest-probe-invalid-key"
-	case model.Type == "http" && strings.EqualFold(model.Scheme, "basic"):
+	case basicCredential:
 		c.user, c.pass = "swaggertest-probe-nobody", "swaggertest-probe-invalid-password"
-	case model.Type == "oauth2" || model.Type == "openIdConnect" ||
-		model.Type == "http" && strings.EqualFold(model.Scheme, "bearer"):
+	case bearerCredential:
 		c.value = "swaggertest-probe-invalid-token"
 	default:
-		return c, fmt.Sprintf("the probe cannot send a credential of %s (type %s %s)", name, model.Type, model.Scheme)
+		return c, cannotSend(name, model)
 	}
 	return c, ""
 }
