@@ -55,9 +55,9 @@ func Bearer(scheme di.Dep[string], tokens di.Dep[TokenValidator], opts ...Bearer
 	realm := st.realm
 	// The answers are made once: a refused token, which anyone can send in
 	// bulk, then costs no formatting.
-	invalid := map[string]*di.HTTPError{}
-	for _, d := range descriptions {
-		invalid[d] = invalidToken(realm, d)
+	var invalid [refusals]*di.HTTPError
+	for r, d := range descriptions {
+		invalid[r] = invalidToken(realm, d)
 	}
 	var scopeAnswers sync.Map // required scopes -> *di.HTTPError
 	return di.Func3("Bearer("+info.name+")", di.Scopes, scheme, tokens, func(c *gin.Context, required di.SecurityScopes, raw string, v TokenValidator) (*Token, error) {
@@ -75,11 +75,7 @@ func Bearer(scheme di.Dep[string], tokens di.Dep[TokenValidator], opts ...Bearer
 			if errors.Is(err, ErrKeysUnavailable) {
 				return nil, keysUnavailable(err)
 			}
-			d := describe(err)
-			if answer, ok := invalid[d]; ok {
-				return nil, answer
-			}
-			return nil, invalidToken(realm, d)
+			return nil, invalid[describe(err)]
 		}
 		for scope := range required.All() {
 			if !t.HasScope(scope) {

@@ -38,41 +38,65 @@ var (
 	errClient         = errors.New("ginauth: the token's client is not one of JWTConfig.Clients")
 )
 
-// descriptions are every answer of describe.
-var descriptions = []string{
-	"The access token is too long", "The access token expired", "The access token is not valid yet",
-	"The access token is too old", "The access token is meant for another audience",
-	"The access token comes from another issuer", "The token is not an access token",
-	"The access token was issued to another client", "The access token lacks a required claim",
-	"The access token is malformed", "The access token is not valid",
+// refusal is a kind of refused token: an index of descriptions.
+type refusal int
+
+const (
+	tooLong refusal = iota
+	expired
+	notYetValid
+	tooOld
+	otherAudience
+	otherIssuer
+	notAccessToken
+	otherClient
+	missingClaim
+	malformed
+	notValid
+	refusals // how many there are
+)
+
+// descriptions say, in a few words and RFC 6750's charset, why a token was
+// refused: for error_description, so they name the kind of problem and
+// nothing of the token or of the keys.
+var descriptions = [refusals]string{
+	tooLong:        "The access token is too long",
+	expired:        "The access token expired",
+	notYetValid:    "The access token is not valid yet",
+	tooOld:         "The access token is too old",
+	otherAudience:  "The access token is meant for another audience",
+	otherIssuer:    "The access token comes from another issuer",
+	notAccessToken: "The token is not an access token",
+	otherClient:    "The access token was issued to another client",
+	missingClaim:   "The access token lacks a required claim",
+	malformed:      "The access token is malformed",
+	notValid:       "The access token is not valid",
 }
 
-// describe says, in a few words and RFC 6750's charset, why a token was
-// refused: for error_description, so it names the kind of problem and
-// nothing of the token or of the keys.
-func describe(err error) string {
+// describe is the kind of refusal err is.
+func describe(err error) refusal {
 	switch {
 	case errors.Is(err, errTooLong):
-		return "The access token is too long"
+		return tooLong
 	case errors.Is(err, jwt.ErrTokenExpired):
-		return "The access token expired"
+		return expired
 	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
-		return "The access token is not valid yet"
+		return notYetValid
 	case errors.Is(err, ErrTokenTooOld):
-		return "The access token is too old"
+		return tooOld
 	case errors.Is(err, jwt.ErrTokenInvalidAudience):
-		return "The access token is meant for another audience"
+		return otherAudience
 	case errors.Is(err, jwt.ErrTokenInvalidIssuer), errors.Is(err, ErrUnknownIssuer):
-		return "The access token comes from another issuer"
+		return otherIssuer
 	case errors.Is(err, ErrTokenType):
-		return "The token is not an access token"
+		return notAccessToken
 	case errors.Is(err, errClient):
-		return "The access token was issued to another client"
+		return otherClient
 	case errors.Is(err, ErrMissingClaim), errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return "The access token lacks a required claim"
+		return missingClaim
 	case errors.Is(err, jwt.ErrTokenMalformed), errors.Is(err, errInvalidUTF8), errors.Is(err, errDuplicateClaim),
 		errors.Is(err, errNumericDate), errors.Is(err, jwt.ErrTokenInvalidClaims) && !errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return "The access token is malformed"
+		return malformed
 	}
-	return "The access token is not valid"
+	return notValid
 }
