@@ -1,19 +1,14 @@
 package tests
 
 import (
-	"bufio"
-	"bytes"
-	"fmt"
-	"net"
 	"net/url"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"golang.org/x/oauth2"
 
 	"github.com/gindepends/gindepends/example_app/app"
+	"github.com/gindepends/gindepends/internal/redistest"
 )
 
 // forEachBackend runs test, in parallel, with each of the authorization
@@ -34,67 +29,10 @@ func forEachBackend(t *testing.T, test func(t *testing.T, cfg app.Config)) {
 	}
 }
 
-// redisServer starts a redis-server of its own for the test, on a free
-// port of 127.0.0.1, keeping nothing on disk, and returns its URL; it is
-// stopped when the test ends.
+// redisServer starts a redis-server of its own for the test (see
+// redistest.Server) and returns its URL.
 func redisServer(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not installed: apt-get install redis-server")
-	}
-	var last string
-	for range 3 { // the free port may be taken before redis-server binds it
-		ln := listen(t, "127.0.0.1:0")
-		addr := ln.Addr().String()
-		ln.Close()
-		_, port, _ := net.SplitHostPort(addr)
-		var out bytes.Buffer
-		cmd := exec.Command(bin, "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-			"--dir", t.TempDir(), "--loglevel", "warning")
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		exited := make(chan error, 1)
-		go func() { exited <- cmd.Wait() }()
-		if pong(addr, exited) {
-			t.Cleanup(func() {
-				_ = cmd.Process.Kill()
-				<-exited
-			})
-			return "redis://" + addr + "/0"
-		}
-		_ = cmd.Process.Kill()
-		<-exited
-		last = out.String()
-	}
-	t.Fatalf("redis-server did not start: %s", last)
-	return ""
-}
-
-// pong waits for the Redis server at addr to answer PING, unless it exits.
-func pong(addr string, exited chan error) bool {
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			exited <- err
-			return false
-		default:
-		}
-		if conn, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
-			_ = conn.SetDeadline(time.Now().Add(time.Second))
-			fmt.Fprint(conn, "PING\r\n")
-			line, _ := bufio.NewReader(conn).ReadString('\n')
-			conn.Close()
-			if line == "+PONG\r\n" {
-				return true
-			}
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	return false
+	return "redis://" + redistest.Server(t) + "/0"
 }
 
 // Two instances behind one URL, as behind a load balancer, share one

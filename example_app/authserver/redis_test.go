@@ -5,10 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -16,6 +12,8 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
+
+	"github.com/gindepends/gindepends/internal/redistest"
 )
 
 // miniredisAddr starts an in-process Redis for the test. Its keys expire
@@ -26,80 +24,6 @@ func miniredisAddr(t *testing.T) string {
 	mr := miniredis.RunT(t)
 	mr.ClockTTL(true)
 	return mr.Addr()
-}
-
-// redisServerAddr starts a real redis-server for the test, without
-// persistence, and stops it when the test ends.
-func redisServerAddr(t *testing.T) string {
-	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Skip("redis-server not installed: apt-get install redis-server")
-	}
-	// The free port is found by listening and closing, so another
-	// process may take it first: then the server fails, and another
-	// port is tried.
-	var failures []string
-	for range 3 {
-		addr, failure := startRedisServer(t, bin)
-		if failure == "" {
-			return addr
-		}
-		failures = append(failures, failure)
-	}
-	t.Fatalf("redis-server did not start:\n%s", strings.Join(failures, "\n"))
-	return ""
-}
-
-func startRedisServer(t *testing.T, bin string) (addr, failure string) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-	l.Close()
-	addr = net.JoinHostPort("127.0.0.1", port)
-
-	dir := t.TempDir()
-	logFile := filepath.Join(dir, "redis.log")
-	cmd := exec.Command(bin,
-		"--bind", "127.0.0.1", "--port", port,
-		"--save", "", "--appendonly", "no",
-		"--dir", dir, "--logfile", logFile,
-	)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stop := func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	}
-
-	client := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
-	defer client.Close()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		err := client.Ping(ctx).Err()
-		cancel()
-		if err == nil {
-			t.Cleanup(stop)
-			return addr, ""
-		}
-		select {
-		case werr := <-exited:
-			log, _ := os.ReadFile(logFile)
-			return "", fmt.Sprintf("exited (%v) on %s:\n%s", werr, addr, log)
-		case <-time.After(20 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			stop()
-			log, _ := os.ReadFile(logFile)
-			return "", fmt.Sprintf("no answer on %s: %v\n%s", addr, err, log)
-		}
-	}
 }
 
 // newRedis returns a Redis backend with a client of its own, as a server
@@ -120,7 +44,7 @@ func TestRedisMiniredis(t *testing.T) {
 }
 
 func TestRedisServer(t *testing.T) {
-	addr := redisServerAddr(t)
+	addr := redistest.Server(t)
 	// One server for all subtests, each in a prefix of its own, which is
 	// also how several deployments would share one Redis.
 	var n atomic.Int64
@@ -240,7 +164,7 @@ func TestRedisListPages(t *testing.T) {
 		// Without ClockTTL: with it, miniredis sorts every key on every
 		// command, and thousands of keys take seconds.
 		{"miniredis", func(t *testing.T) string { return miniredis.RunT(t).Addr() }},
-		{"redis-server", redisServerAddr},
+		{"redis-server", redistest.Server},
 	}
 	for _, server := range servers {
 		t.Run(server.name, func(t *testing.T) {
@@ -348,5 +272,5 @@ var redisServers = []struct {
 	addr func(t *testing.T) string
 }{
 	{"miniredis", miniredisAddr},
-	{"redis-server", redisServerAddr},
+	{"redis-server", redistest.Server},
 }
