@@ -1,7 +1,6 @@
 package tests
 
 import (
-	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -14,15 +13,11 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
-
-	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/example_app/app"
 	"github.com/gindepends/gindepends/ginauth"
+	"github.com/gindepends/gindepends/tests/internal/exampletest"
 )
 
 // The example's credentials: its API key, its users' passwords, and its
@@ -86,49 +81,16 @@ func noRedirects(srv *httptest.Server, jar http.CookieJar) *http.Client {
 	}
 }
 
-// instance is the example served on a real listener.
-type instance struct {
-	srv *httptest.Server
-	ex  *app.Example
-	h   *deferred
-	cfg app.Config
-	// stop closes the server, then the example; it runs at the test's
-	// end unless called before.
-	stop func()
-}
-
-// restart closes the example and makes it again, on the same state and
-// behind the same URL, as when the process behind a URL restarts; it
-// returns once the new one is ready.
-func (in *instance) restart(t *testing.T) {
-	t.Helper()
-	in.h.engine.Store(nil)
-	if err := in.ex.Close(); err != nil {
-		t.Fatal(err)
-	}
-	ex, err := in.h.build(t, in.cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in.ex = ex
-	waitReady(t, in.srv)
-}
-
-func newServer(t *testing.T) *httptest.Server {
-	srv, _ := start(t, app.Config{})
-	return srv
-}
+func newServer(t *testing.T) *httptest.Server { return newServerWith(t, app.Config{}) }
 
 // start runs the example, its authorization server and its API, on a real
-// listener on 127.0.0.1, with cfg: state in a temporary data folder unless
-// cfg says otherwise, and its own URL as PublicURL unless cfg has one (an
-// instance behind a load balancer, which is another instance here). It
-// returns once /ready answers 200, that is once the API has read the
-// server's keys through discovery.
+// listener on 127.0.0.1 (see exampletest.Start), with cfg: state in a
+// temporary data folder unless cfg says otherwise, and its own URL as
+// PublicURL unless cfg has one (an instance behind a load balancer, which
+// is another instance here).
 func start(t *testing.T, cfg app.Config) (*httptest.Server, *app.Example) {
 	t.Helper()
-	in := launch(t, listen(t, "127.0.0.1:0"), cfg, true)
-	return in.srv, in.ex
+	return exampletest.Start(t, cfg)
 }
 
 func listen(t *testing.T, addr string) net.Listener {
@@ -138,86 +100,6 @@ func listen(t *testing.T, addr string) net.Listener {
 		t.Fatal(err)
 	}
 	return ln
-}
-
-// launch serves the example on ln (answering 503 until it is made) and,
-// if ready, waits for /ready. middleware runs before the example's routes.
-func launch(t *testing.T, ln net.Listener, cfg app.Config, ready bool, middleware ...gin.HandlerFunc) *instance {
-	t.Helper()
-	if cfg.PublicURL == "" {
-		cfg.PublicURL = "http://" + ln.Addr().String()
-	}
-	if cfg.DataDir == "" && cfg.RedisURL == "" {
-		cfg.DataDir = t.TempDir()
-	}
-	h := &deferred{}
-	srv := httptest.NewUnstartedServer(h)
-	srv.Listener.Close()
-	srv.Listener = ln
-	srv.Start()
-	ex, err := h.build(t, cfg, middleware...)
-	if err != nil {
-		srv.Close()
-		t.Fatal(err)
-	}
-	var once sync.Once
-	in := &instance{srv: srv, ex: ex, h: h, cfg: cfg}
-	in.stop = func() {
-		once.Do(func() {
-			srv.Close()
-			if err := in.ex.Close(); err != nil {
-				t.Error(err)
-			}
-		})
-	}
-	t.Cleanup(in.stop)
-	if ready {
-		waitReady(t, srv)
-	}
-	return in
-}
-
-// deferred serves the example once it is built, and answers 503 before.
-type deferred struct{ engine atomic.Pointer[gin.Engine] }
-
-func (d *deferred) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if e := d.engine.Load(); e != nil {
-		e.ServeHTTP(w, r)
-		return
-	}
-	http.Error(w, "starting", http.StatusServiceUnavailable)
-}
-
-// build makes the example for cfg, state in a temporary data folder unless
-// cfg says otherwise, and serves it from then on. The caller closes it.
-func (d *deferred) build(t *testing.T, cfg app.Config, middleware ...gin.HandlerFunc) (*app.Example, error) {
-	if cfg.DataDir == "" && cfg.RedisURL == "" {
-		cfg.DataDir = t.TempDir()
-	}
-	engine := gin.New()
-	engine.Use(middleware...)
-	ex, err := app.New(context.Background(), engine, cfg)
-	if err == nil {
-		d.engine.Store(engine)
-	}
-	return ex, err
-}
-
-// waitReady waits for /ready to answer 200: the API reads the server's
-// keys at its first use, here, from the server the process serves.
-func waitReady(t *testing.T, srv *httptest.Server) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		status, _, body, err := send(srv, "GET", "/ready", "")
-		if err == nil && status == http.StatusOK {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/ready: %d %s %v", status, body, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // tokenResponse is the token endpoint's answer.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gindepends/gindepends/example_app/app"
+	"github.com/gindepends/gindepends/tests/internal/exampletest"
 )
 
 // A user's items in a database session: the commit happens before the
@@ -137,7 +138,7 @@ func TestExampleAppHTTPBasic(t *testing.T) {
 // once, no token needed to make it read the keys.
 func TestExampleAppMetaRoutes(t *testing.T) {
 	t.Parallel()
-	srv := launch(t, listen(t, "127.0.0.1:0"), app.Config{}, false).srv
+	srv := exampletest.Launch(t, listen(t, "127.0.0.1:0"), app.Config{}, false).Server
 	run(t, srv, []exchange{
 		{name: "ready", path: "/ready", status: 200, want: `{"status":"ready"}`},
 		{name: "root", path: "/", status: 200, want: `{"docs":"/docs","message":"gindepends example"}`},

@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/gindepends/gindepends/example_app/app"
+	"github.com/gindepends/gindepends/tests/internal/exampletest"
 )
 
 // served is app.Serve running on a free port until the test ends.
@@ -65,9 +66,9 @@ func TestExampleAppServerClosesConnectionsThatStallInTheHeader(t *testing.T) {
 	t.Parallel()
 	// The whole example, served as example_app/main.go serves it.
 	ln := listen(t, "127.0.0.1:0")
-	h := &deferred{}
+	h := &exampletest.Deferred{}
 	s := running(t, ln, h)
-	ex, err := h.build(t, app.Config{PublicURL: s.base})
+	ex, err := h.Build(app.Config{PublicURL: s.base, DataDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestExampleAppServeShutsDownGracefully(t *testing.T) {
 func TestExampleAppLogsRedactTokensInURLs(t *testing.T) {
 	t.Parallel()
 	var log syncBuffer
-	srv := launch(t, listen(t, "127.0.0.1:0"), app.Config{}, true, app.Logger(&log)).srv
+	srv := exampletest.Launch(t, listen(t, "127.0.0.1:0"), app.Config{}, true, app.Logger(&log)).Server
 	for _, tc := range []struct{ path, logged string }{
 		{"/users/me/?access_token=SECRETVALUE", "/users/me/?access_token=REDACTED"},
 		{"/users/me/?page=2&access_token=SECRETVALUE&q=a%20b&empty=&flag",
