@@ -57,17 +57,18 @@ const maxFormBytes = 64 << 10
 
 // passwordFormFields and strictPasswordFormFields are the password form as
 // it travels, for the docs (di.Describe): what the parser below accepts.
+// They differ in grant_type only.
 type passwordFormFields struct {
-	GrantType    string  `form:"grant_type" binding:"omitempty,eq=password"`
-	Username     string  `form:"username" binding:"required"`
-	Password     string  `form:"password" binding:"required" format:"password"`
-	Scope        string  `form:"scope,default="`
-	ClientID     *string `form:"client_id"`
-	ClientSecret *string `form:"client_secret" format:"password"`
+	GrantType string `form:"grant_type" binding:"omitempty,eq=password"`
+	passwordCredentialsFields
 }
 
 type strictPasswordFormFields struct {
-	GrantType    string  `form:"grant_type" binding:"required,eq=password"`
+	GrantType string `form:"grant_type" binding:"required,eq=password"`
+	passwordCredentialsFields
+}
+
+type passwordCredentialsFields struct {
 	Username     string  `form:"username" binding:"required"`
 	Password     string  `form:"password" binding:"required" format:"password"`
 	Scope        string  `form:"scope,default="`
